@@ -1,0 +1,33 @@
+# Two commands: `make demo` and `make test`. Both create .venv when missing,
+# install lpt with its extras, and are fast when already set up.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/lpt demo --out out/report.html
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/interface.py
+	$(BIN)/python bench/cycling_vs_pybamm.py
+	$(BIN)/python bench/eis_vs_peers.py
+	$(BIN)/python bench/sweep.py
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,325 @@
+"""Cell designs: a TOML file → a validated, immutable :class:`Design`.
+
+The keys are fixed by CONTRACT.md ("Design files").  Every key is checked against
+a table of allowed keys (unknown keys get a "did you mean"), every number against
+its physical range, every material id against the knowledge base.  Each problem is
+reported as one sentence naming the file and the dotted field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from lpt import materials
+from lpt.errors import LptError, did_you_mean
+
+THERAPIES = ("none", "wetting", "polymerization", "reaction_layer")
+INITIATIONS = ("thermal", "uv", "lewis_acid", "electrochemical")
+
+# key: (type, (min, max) or None, required, help).  Ranges are what a real cell can
+# have; values outside them are almost always a unit mistake.
+_Spec = tuple[type, tuple[float, float] | None, bool]
+_TOP: dict[str, _Spec] = {
+    "name": (str, None, True),
+    "description": (str, None, False),
+    "area_cm2": (float, (1e-3, 1e4), True),
+    "temperature_C": (float, (-40.0, 200.0), True),
+    "stack_pressure_MPa": (float, (0.0, 500.0), True),
+}
+_CATHODE: dict[str, _Spec] = {
+    "material": (str, None, True),
+    "loading_mg_cm2": (float, (0.05, 100.0), True),
+    "thickness_um": (float, (0.1, 2000.0), True),
+    "porosity": (float, (0.0, 0.8), False),
+    "sse_volume_fraction": (float, (0.0, 0.9), False),
+    "carbon_volume_fraction": (float, (0.0, 0.5), False),
+    "particle_radius_um": (float, (0.01, 50.0), False),
+    "current_collector": (str, None, False),
+    "current_collector_thickness_um": (float, (0.0, 100.0), False),
+}
+_ELECTROLYTE: dict[str, _Spec] = {
+    "material": (str, None, True),
+    "thickness_um": (float, (0.1, 5000.0), True),
+    "relative_density": (float, (0.5, 1.0), False),
+}
+_ANODE: dict[str, _Spec] = {
+    "material": (str, None, True),
+    "thickness_um": (float, (0.1, 2000.0), True),
+    "current_collector_thickness_um": (float, (0.0, 100.0), False),
+}
+_INTERFACE: dict[str, _Spec] = {
+    "therapy": (str, None, True),
+    "liquid": (str, None, False),
+    "loading_uL_cm2": (float, (0.0, 100.0), False),
+    "additive": (str, None, False),
+    "precursor": (str, None, False),
+    "initiation": (str, None, False),
+    "reagent": (str, None, False),
+    "thickness_nm": (float, (0.1, 1e5), False),
+}
+_CYCLING: dict[str, _Spec] = {
+    "protocol": (str, None, False),
+    "cycles": (int, (1, 100000), False),
+    "c_rate": (float, (1e-3, 50.0), False),
+    "current_density_mA_cm2": (float, (1e-4, 100.0), False),
+}
+_SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
+# Which keys each therapy needs and allows (besides `therapy`).
+_THERAPY_KEYS = {
+    "none": (set(), set()),
+    "wetting": ({"liquid", "loading_uL_cm2"}, {"additive"}),
+    "polymerization": ({"precursor", "loading_uL_cm2"}, {"initiation", "liquid", "additive"}),
+    "reaction_layer": ({"reagent", "thickness_nm"}, {"liquid", "loading_uL_cm2"}),
+}
+
+
+@dataclass(frozen=True)
+class Cathode:
+    material: str
+    loading_mg_cm2: float
+    thickness_um: float
+    porosity: float = 0.30
+    sse_volume_fraction: float = 0.0
+    carbon_volume_fraction: float = 0.05
+    particle_radius_um: float | None = None
+    current_collector: str = "Al"
+    current_collector_thickness_um: float = 15.0
+
+
+@dataclass(frozen=True)
+class Electrolyte:
+    material: str
+    thickness_um: float
+    relative_density: float = 0.95
+
+
+@dataclass(frozen=True)
+class Anode:
+    material: str
+    thickness_um: float
+    current_collector_thickness_um: float = 10.0
+
+
+@dataclass(frozen=True)
+class Interface:
+    therapy: str = "none"
+    liquid: str | None = None
+    loading_uL_cm2: float = 0.0
+    additive: str | None = None
+    precursor: str | None = None
+    initiation: str | None = None
+    reagent: str | None = None
+    thickness_nm: float = 0.0
+
+    @property
+    def treated(self) -> bool:
+        return self.therapy != "none"
+
+
+@dataclass(frozen=True)
+class Cycling:
+    protocol: str | None = None
+    cycles: int | None = None
+    c_rate: float | None = None
+    current_density_mA_cm2: float | None = None
+
+
+@dataclass(frozen=True)
+class Design:
+    name: str
+    area_cm2: float
+    temperature_C: float
+    stack_pressure_MPa: float
+    cathode: Cathode
+    electrolyte: Electrolyte
+    anode: Anode
+    anode_interface: Interface = field(default_factory=Interface)
+    cathode_interface: Interface = field(default_factory=Interface)
+    cycling: Cycling = field(default_factory=Cycling)
+    description: str = ""
+    reported: dict[str, Any] = field(default_factory=dict)
+    source: str = "<memory>"
+
+    @property
+    def interfaces(self) -> dict[str, Interface]:
+        return {"anode": self.anode_interface, "cathode": self.cathode_interface}
+
+    def untreated(self) -> "Design":
+        """The same cell with every therapy removed (the "without liquid" arm)."""
+        return replace(self, anode_interface=Interface(), cathode_interface=Interface())
+
+    def with_(self, **changes: Any) -> "Design":
+        return replace(self, **changes)
+
+
+def _check_table(raw: Any, spec: dict[str, _Spec], where: str, src: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise LptError(f"{src}: '{where}' must be a table ([{where}]), got {type(raw).__name__}.")
+    out: dict[str, Any] = {}
+    for key, val in raw.items():
+        dotted = f"{where}.{key}" if where else key
+        if key not in spec:
+            hint = did_you_mean(key, spec)
+            raise LptError(
+                f"{src}: unknown key '{dotted}'{hint}; allowed here: {', '.join(spec)}."
+            )
+        typ, rng, _ = spec[key]
+        if typ is str:
+            if not isinstance(val, str) or not val.strip():
+                raise LptError(f"{src}: field '{dotted}' must be a non-empty text, got {val!r}.")
+        elif typ in (float, int):
+            if isinstance(val, bool) or not isinstance(val, (int, float)):
+                raise LptError(
+                    f"{src}: field '{dotted}' must be a number (the unit is in its name), got {val!r}."
+                )
+            if typ is int and not float(val).is_integer():
+                raise LptError(f"{src}: field '{dotted}' must be a whole number, got {val!r}.")
+            if not math.isfinite(float(val)):
+                raise LptError(f"{src}: field '{dotted}' must be a finite number, got {val!r}.")
+            if rng is not None and not (rng[0] <= val <= rng[1]):
+                raise LptError(
+                    f"{src}: field '{dotted}' = {val:g} is outside the allowed range "
+                    f"{rng[0]:g} to {rng[1]:g} (check the unit in the key's name)."
+                )
+            val = typ(val)
+        out[key] = val
+    for key, (_, _, required) in spec.items():
+        if required and key not in out:
+            dotted = f"{where}.{key}" if where else key
+            raise LptError(f"{src}: required field '{dotted}' is missing.")
+    return out
+
+
+def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
+                    role: str | None = None) -> None:
+    try:
+        rec = materials.get(value, kinds, field=f"'{dotted}'")
+    except LptError as exc:
+        raise LptError(f"{src}: {exc}") from None
+    if role is not None and getattr(rec, "role", role) != role:
+        raise LptError(f"{src}: field '{dotted}' = '{value}' is a {rec.role} material, not a {role}.")
+
+
+def _parse_interface(raw: Any, side: str, src: str) -> Interface:
+    where = f"interfaces.{side}"
+    vals = _check_table(raw, _INTERFACE, where, src)
+    therapy = vals["therapy"]
+    if therapy not in THERAPIES:
+        raise LptError(
+            f"{src}: field '{where}.therapy' = '{therapy}' is not a therapy"
+            f"{did_you_mean(therapy, THERAPIES)}; allowed: {', '.join(THERAPIES)}."
+        )
+    need, may = _THERAPY_KEYS[therapy]
+    present = set(vals) - {"therapy"}
+    for key in sorted(need - present):
+        raise LptError(f"{src}: therapy '{therapy}' needs field '{where}.{key}'.")
+    for key in sorted(present - need - may):
+        raise LptError(
+            f"{src}: field '{where}.{key}' does not apply to therapy '{therapy}'"
+            f" (it takes {', '.join(sorted(need | may)) or 'no further keys'})."
+        )
+    if "loading_uL_cm2" in need and vals["loading_uL_cm2"] <= 0:
+        raise LptError(
+            f"{src}: field '{where}.loading_uL_cm2' must be above 0 µL cm⁻² for therapy"
+            f" '{therapy}' (use therapy = \"none\" for a dry interface)."
+        )
+    if "liquid" in vals:
+        _check_material(vals["liquid"], ("liquid",), f"{where}.liquid", src)
+    if "additive" in vals:
+        _check_material(vals["additive"], ("additive",), f"{where}.additive", src)
+    if "precursor" in vals:
+        _check_material(vals["precursor"], ("precursor",), f"{where}.precursor", src)
+    if "reagent" in vals:
+        _check_material(vals["reagent"], ("reagent",), f"{where}.reagent", src)
+    if "initiation" in vals and vals["initiation"] not in INITIATIONS:
+        raise LptError(
+            f"{src}: field '{where}.initiation' = '{vals['initiation']}'"
+            f"{did_you_mean(vals['initiation'], INITIATIONS)}; allowed: {', '.join(INITIATIONS)}."
+        )
+    return Interface(**vals)
+
+
+def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
+    """Validate a parsed TOML document and build a :class:`Design`."""
+    src = source
+    if not isinstance(raw, dict) or not raw:
+        raise LptError(f"{src}: the design is empty; it needs name, area_cm2, temperature_C, "
+                       f"stack_pressure_MPa and [cathode], [electrolyte], [anode].")
+    allowed_top = dict(_TOP)
+    top = {k: v for k, v in raw.items() if k not in _SECTIONS}
+    for key in top:
+        if key not in allowed_top:
+            raise LptError(
+                f"{src}: unknown key '{key}'{did_you_mean(key, [*allowed_top, *_SECTIONS])};"
+                f" allowed at top level: {', '.join([*allowed_top, *_SECTIONS])}."
+            )
+    vals = _check_table(top, _TOP, "", src)
+    for section in ("cathode", "electrolyte", "anode"):
+        if section not in raw:
+            raise LptError(f"{src}: required section [{section}] is missing.")
+    cath = _check_table(raw["cathode"], _CATHODE, "cathode", src)
+    elec = _check_table(raw["electrolyte"], _ELECTROLYTE, "electrolyte", src)
+    anod = _check_table(raw["anode"], _ANODE, "anode", src)
+    _check_material(cath["material"], ("electrode",), "cathode.material", src, role="cathode")
+    _check_material(elec["material"], ("solid_electrolyte",), "electrolyte.material", src)
+    _check_material(anod["material"], ("electrode",), "anode.material", src, role="anode")
+    if cath.get("porosity", 0.3) + cath.get("sse_volume_fraction", 0.0) + cath.get(
+            "carbon_volume_fraction", 0.05) >= 1.0:
+        raise LptError(f"{src}: cathode porosity + sse_volume_fraction + carbon_volume_fraction"
+                       f" must leave room for active material (their sum must be below 1).")
+
+    interfaces = raw.get("interfaces", {})
+    if not isinstance(interfaces, dict):
+        raise LptError(f"{src}: 'interfaces' must be a table with [interfaces.anode] and [interfaces.cathode].")
+    for side in interfaces:
+        if side not in ("anode", "cathode"):
+            raise LptError(f"{src}: unknown interface 'interfaces.{side}'"
+                           f"{did_you_mean(side, ('anode', 'cathode'))}; allowed: anode, cathode.")
+    ifaces = {side: _parse_interface(interfaces[side], side, src) if side in interfaces else Interface()
+              for side in ("anode", "cathode")}
+    cyc = Cycling(**_check_table(raw.get("cycling", {}), _CYCLING, "cycling", src))
+    reported = raw.get("reported", {})
+    if not isinstance(reported, dict):
+        raise LptError(f"{src}: 'reported' must be a table ([reported]).")
+    return Design(
+        name=vals["name"], area_cm2=vals["area_cm2"], temperature_C=vals["temperature_C"],
+        stack_pressure_MPa=vals["stack_pressure_MPa"], description=vals.get("description", ""),
+        cathode=Cathode(**cath), electrolyte=Electrolyte(**elec), anode=Anode(**anod),
+        anode_interface=ifaces["anode"], cathode_interface=ifaces["cathode"], cycling=cyc,
+        reported=reported, source=src,
+    )
+
+
+def load_design(path: str | Path) -> Design:
+    """Read and validate a design TOML file; every failure is one :class:`LptError` sentence."""
+    path = Path(path)
+    src = str(path)
+    if not path.exists():
+        raise LptError(f"{src}: no such design file.")
+    if path.is_dir():
+        raise LptError(f"{src}: is a folder, a design TOML file is needed.")
+    data = path.read_bytes()
+    if not data.strip():
+        raise LptError(f"{src}: the file is empty; a design needs name, area_cm2, temperature_C, "
+                       f"stack_pressure_MPa and [cathode], [electrolyte], [anode].")
+    if b"\x00" in data:
+        raise LptError(f"{src}: is a binary file, not a TOML design.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LptError(f"{src}: is not UTF-8 text, a TOML design is needed.") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LptError(f"{src}: is not valid TOML ({exc}).") from None
+    return design_from_dict(raw, src)
+
+
+def to_dict(design: Design) -> dict[str, Any]:
+    """A plain-dict view (for reports and sweeps)."""
+    return dataclasses.asdict(design)

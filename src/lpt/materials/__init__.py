@@ -1,0 +1,232 @@
+"""The knowledge base: cited, validated records of materials.
+
+Data live in TOML files beside this module (``data/*.toml``), one table per
+material.  Every numeric field carries its unit in its name and is written as an
+inline table ``{ value = ..., source = "..." }``; the loader keeps the value on the
+record and the citation in ``record.sources[field]``.  A value without a source is a
+load error, so the knowledge base cannot silently grow uncited numbers.
+
+>>> from lpt.materials import get
+>>> get("LATP").conductivity_S_cm
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import tomllib
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from lpt.errors import LptError, did_you_mean
+
+Kind = Literal["solid_electrolyte", "liquid", "electrode", "additive", "precursor", "reagent"]
+Interphase = Literal["stable", "passivating", "mixed_conducting"]
+
+
+class Material(BaseModel):
+    """Common part of every record: identity, kind and the per-field citations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    kind: Kind
+    notes: str = ""
+    references: list[str] = []
+    sources: dict[str, str] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_cited_values(cls, data: dict) -> dict:
+        """Turn ``field = {value, source}`` into a plain value plus ``sources[field]``."""
+        data = dict(data)
+        sources = dict(data.get("sources", {}))
+        for key, val in list(data.items()):
+            if isinstance(val, dict) and "value" in val:
+                if not str(val.get("source", "")).strip():
+                    raise ValueError(f"field '{key}' has a value but no source")
+                extra = set(val) - {"value", "source", "note"}
+                if extra:
+                    raise ValueError(f"field '{key}' has unknown keys {sorted(extra)}")
+                data[key] = val["value"]
+                sources[key] = str(val["source"])
+        data["sources"] = sources
+        return data
+
+    def numeric_fields(self) -> dict[str, float]:
+        """All numeric (float) fields that are set, by name."""
+        out = {}
+        for name in type(self).model_fields:
+            val = getattr(self, name)
+            if isinstance(val, (int, float)) and not isinstance(val, bool):
+                out[name] = float(val)
+        return out
+
+
+class SolidElectrolyte(Material):
+    kind: Literal["solid_electrolyte"] = "solid_electrolyte"
+    formula: str = ""
+    chemistry: Literal["sulfide", "oxide", "polymer", "composite"]
+    family: Literal[
+        "thio_lisicon", "thiophosphate_glass", "argyrodite", "garnet", "nasicon",
+        "perovskite", "lipon", "polymer", "polymer_ceramic",
+    ]
+    conductivity_S_cm: float
+    activation_energy_eV: float
+    density_g_cm3: float
+    window_low_V: float
+    window_high_V: float
+    li_interphase: Interphase
+    # chemical sensitivities, from a fixed vocabulary used by the screening rules:
+    # moisture, proton_exchange, nucleophilic_attack, ti_reduction, ge_reduction,
+    # polysulfide_dissolution, hf_attack, oxidation_high_voltage
+    sensitivities: list[str] = []
+    youngs_modulus_GPa: float | None = None
+    hardness_GPa: float | None = None
+    # Li-interphase ionic conductivity (mixed-conducting or passivating products)
+    interphase_conductivity_S_cm: float | None = None
+    critical_current_density_mA_cm2: float | None = None
+
+
+class Liquid(Material):
+    kind: Literal["liquid"] = "liquid"
+    liquid_class: Literal[
+        "carbonate", "ether", "solvate_ionic_liquid", "ionic_liquid", "plastic_crystal",
+    ]
+    salt: str | None = None
+    salt_molarity_M: float | None = None
+    anion: Literal["PF6", "TFSI", "FSI", "BF4", "ClO4"]
+    cation: Literal["none", "imidazolium", "pyrrolidinium", "piperidinium"] = "none"
+    free_solvent: bool  # uncoordinated carbonate/ether molecules (attack sulfides)
+    conductivity_S_cm: float
+    conductivity_activation_energy_eV: float
+    viscosity_mPa_s: float
+    density_g_cm3: float
+    window_low_V: float
+    window_high_V: float
+    flammable: bool
+    flash_point_C: float | None = None
+    heat_of_combustion_kJ_g: float
+    cost_class: Literal["low", "moderate", "high"]
+    cost_USD_kg: float
+    # Li+ transfer across liquid|SSE: desolvation-controlled activation energy
+    transfer_activation_energy_eV: float
+    contact_angle_deg: float = 20.0
+
+
+class Electrode(Material):
+    kind: Literal["electrode"] = "electrode"
+    role: Literal["anode", "cathode"]
+    specific_capacity_mAh_g: float
+    density_g_cm3: float
+    average_potential_V: float
+    lower_cutoff_V: float | None = None
+    upper_cutoff_V: float | None = None
+    ocv_file: str | None = None  # data/ocv/<file>.csv: lithiation fraction vs potential
+    particle_radius_um: float | None = None
+    diffusivity_cm2_s: float | None = None
+    diffusivity_activation_energy_eV: float | None = None
+    exchange_current_mA_cm2: float
+    exchange_current_activation_energy_eV: float
+    volume_change_percent: float
+    max_concentration_mol_m3: float | None = None
+    yield_strength_MPa: float | None = None
+    hardness_GPa: float | None = None
+    self_diffusivity_cm2_s: float | None = None
+
+    def ocv(self, lithiation: np.ndarray) -> np.ndarray:
+        """Open-circuit potential vs Li/Li+ at a lithiation fraction (0 = charged)."""
+        if self.ocv_file is None:
+            return np.full_like(np.asarray(lithiation, float), self.average_potential_V)
+        x, u = _ocv_table(self.ocv_file)
+        return np.interp(lithiation, x, u)
+
+
+class Reagent(Material):
+    """Additives, polymer precursors and reaction reagents."""
+
+    kind: Literal["additive", "precursor", "reagent"]
+    role: str = ""
+    # precursor: the polymer it forms in place
+    polymer_conductivity_S_cm: float | None = None
+    polymer_activation_energy_eV: float | None = None
+    conversion_fraction: float | None = None
+    initiation: list[str] = []
+    # reagent: the interlayer it forms
+    product: str | None = None
+    layer_conductivity_S_cm: float | None = None
+    layer_activation_energy_eV: float | None = None
+    density_g_cm3: float | None = None
+    flammable: bool = False
+    heat_of_combustion_kJ_g: float | None = None
+    cost_USD_kg: float | None = None
+    effects: list[str] = []
+
+
+_FILES: dict[str, type[Material]] = {
+    "solid_electrolytes.toml": SolidElectrolyte,
+    "liquids.toml": Liquid,
+    "electrodes.toml": Electrode,
+    "reagents.toml": Reagent,
+}
+
+
+@functools.cache
+def _ocv_table(file: str) -> tuple[np.ndarray, np.ndarray]:
+    path = resources.files("lpt.materials") / "data" / "ocv" / file
+    with path.open() as fh:
+        rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
+    data = np.array([[float(a), float(b)] for a, b in rows[1:]])
+    order = np.argsort(data[:, 0])
+    return data[order, 0], data[order, 1]
+
+
+@functools.cache
+def load_all() -> dict[str, Material]:
+    """Every record of the knowledge base, by id (validated; cached)."""
+    out: dict[str, Material] = {}
+    for file, model in _FILES.items():
+        path = resources.files("lpt.materials") / "data" / file
+        try:
+            raw = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise LptError(f"knowledge-base file {file} is not valid TOML: {exc}.") from exc
+        for mid, entry in raw.items():
+            try:
+                rec = model.model_validate({"id": mid, **entry})
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                loc = ".".join(str(p) for p in err["loc"])
+                raise LptError(
+                    f"knowledge-base file {file}, material '{mid}', field '{loc}': {err['msg']}."
+                ) from exc
+            if mid in out:
+                raise LptError(f"knowledge-base id '{mid}' is defined twice (in {file}).")
+            out[mid] = rec
+    return out
+
+
+def get(material_id: str, kind: str | tuple[str, ...] | None = None, *, field: str = "material") -> Material:
+    """The record for ``material_id``; a clear error (with "did you mean") otherwise."""
+    kb = load_all()
+    kinds = (kind,) if isinstance(kind, str) else kind
+    pool = {k: v for k, v in kb.items() if kinds is None or v.kind in kinds}
+    if material_id in pool:
+        return pool[material_id]
+    want = " or ".join(kinds) if kinds else "material"
+    if material_id in kb:
+        raise LptError(
+            f"{field} '{material_id}' is a {kb[material_id].kind}, but a {want} is needed here."
+        )
+    raise LptError(
+        f"{field} '{material_id}' is not a known {want}{did_you_mean(material_id, pool)};"
+        f" see `lpt materials list`."
+    )
+
+
+def by_kind(kind: str) -> list[Material]:
+    return [m for m in load_all().values() if m.kind == kind]
