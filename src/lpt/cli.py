@@ -52,6 +52,9 @@ def _register() -> None:
 
     app.add_typer(materials_app, name="materials", help="The cited knowledge base.")
     commands.register(app)
+    from lpt.interface.cli import register as register_interface
+
+    register_interface(app)
     try:
         from lpt.impedance.cli import app as eis_app
     except ImportError:  # pragma: no cover - during development only

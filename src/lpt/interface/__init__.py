@@ -1,0 +1,55 @@
+"""The interface model (DESIGN.md "Interface model"; equations in docs/model.md).
+
+>>> from lpt.design import load_design
+>>> from lpt.interface import asr_report
+>>> asr_report(load_design("examples/table1/latp_carbonate_lfp.toml"))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lpt.design import Design
+from lpt.interface.inputs import Inputs, build_inputs
+from lpt.interface.model import (
+    Result, State, advance, arrhenius, evaluate, initial_state, liquid_depleted,
+)
+from lpt.interface.params import parameters
+
+__all__ = [
+    "Inputs", "Result", "State", "advance", "arrhenius", "asr_report", "build_inputs",
+    "evaluate", "initial_state", "liquid_depleted", "parameters",
+]
+
+
+def asr_report(design: Design, temperature_C: float | None = None) -> dict:
+    """Treated and untreated ASR of both interfaces, keyed as CONTRACT.md's `lpt asr --json`."""
+    T = None if temperature_C is None else temperature_C + 273.15
+    treated = evaluate(build_inputs([design]), temperature_K=T)
+    untreated = evaluate(build_inputs([design], untreated=True), temperature_K=T)
+
+    def side(name: str) -> dict:
+        t, u = getattr(treated, name), getattr(untreated, name)
+        return {
+            "treated_ohm_cm2": float(t.asr_ohm_cm2[0]),
+            "untreated_ohm_cm2": float(u.asr_ohm_cm2[0]),
+            "components_ohm_cm2": {k: float(v[0]) for k, v in t.components_ohm_cm2.items()},
+            "untreated_components_ohm_cm2": {k: float(v[0]) for k, v in u.components_ohm_cm2.items()},
+            "contact_fraction": float(t.contact_fraction[0]),
+            "wetted_fraction": float(t.wetted_fraction[0]),
+            "untreated_contact_fraction": float(u.contact_fraction[0]),
+        }
+
+    return {
+        "design": design.name,
+        "temperature_c": float(treated.temperature_K[0] - 273.15),
+        "bulk_ohm_cm2": float(treated.bulk_ohm_cm2[0]),
+        "interfaces": {"anode": side("anode"), "cathode": side("cathode")},
+        "cathode_utilization": {"treated": float(treated.cathode_utilization[0]),
+                                "untreated": float(untreated.cathode_utilization[0])},
+        "total_treated_ohm_cm2": float(treated.bulk_ohm_cm2[0] + treated.anode.asr_ohm_cm2[0]
+                                       + treated.cathode.asr_ohm_cm2[0]),
+        "total_untreated_ohm_cm2": float(untreated.bulk_ohm_cm2[0] + untreated.anode.asr_ohm_cm2[0]
+                                         + untreated.cathode.asr_ohm_cm2[0]),
+        "local_current_factor": float(treated.local_current_factor[0]),
+    }
