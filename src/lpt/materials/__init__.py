@@ -38,6 +38,7 @@ class Material(BaseModel):
     notes: str = ""
     references: list[str] = []
     sources: dict[str, str] = {}
+    source_notes: dict[str, str] = {}  # how each value was checked (verified / estimate ...)
 
     @model_validator(mode="before")
     @classmethod
@@ -45,6 +46,7 @@ class Material(BaseModel):
         """Turn ``field = {value, source}`` into a plain value plus ``sources[field]``."""
         data = dict(data)
         sources = dict(data.get("sources", {}))
+        notes = dict(data.get("source_notes", {}))
         for key, val in list(data.items()):
             if isinstance(val, dict) and "value" in val:
                 if not str(val.get("source", "")).strip():
@@ -54,7 +56,10 @@ class Material(BaseModel):
                     raise ValueError(f"field '{key}' has unknown keys {sorted(extra)}")
                 data[key] = val["value"]
                 sources[key] = str(val["source"])
+                if val.get("note"):
+                    notes[key] = str(val["note"])
         data["sources"] = sources
+        data["source_notes"] = notes
         return data
 
     def numeric_fields(self) -> dict[str, float]:
@@ -115,7 +120,7 @@ class Liquid(Material):
     cost_USD_kg: float
     # Li+ transfer across liquid|SSE: desolvation-controlled activation energy
     transfer_activation_energy_eV: float
-    contact_angle_deg: float = 20.0
+    contact_angle_deg: float
 
 
 class Electrode(Material):
@@ -160,6 +165,8 @@ class Reagent(Material):
     product: str | None = None
     layer_conductivity_S_cm: float | None = None
     layer_activation_energy_eV: float | None = None
+    # mass of the product layer (interlayer accounting in lpt.metrics)
+    layer_density_g_cm3: float | None = None
     density_g_cm3: float | None = None
     flammable: bool = False
     heat_of_combustion_kJ_g: float | None = None
