@@ -146,7 +146,9 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
     liquid = materials.get(iface.liquid) if iface.liquid else None
 
     if iface.therapy in ("wetting", "polymerization") and liquid is not None:
-        key = f"{chem}.{liquid.liquid_class}"
+        # n-BuLi strips the Li2CO3/LiOH layer: the garnet then behaves as any oxide
+        cls = "oxide" if chem == "garnet" and "removes_proton_exchange_layer" in effects else chem
+        key = f"{cls}.{liquid.liquid_class}"
         slei = P.slei[key]
         row.update(
             wettability=max(0.0, math.cos(math.radians(liquid.contact_angle_deg))),
