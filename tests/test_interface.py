@@ -15,7 +15,7 @@ import pytest
 
 from lpt.design import design_from_dict, load_design
 from lpt.interface import advance, arrhenius, build_inputs, evaluate, initial_state
-from lpt.interface.model import K_B_EV, liquid_depleted
+from lpt.interface.model import K_B_EV, interfacial_resistance, liquid_depleted
 from lpt.interface.params import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,20 +135,20 @@ def test_a_polymerized_layer_does_not_consume_or_grow():
 
 
 def test_mixed_conducting_interphase_grows_parabolically_and_a_reaction_layer_blocks_it():
+    # Wenzel 2016: R_MCI ∝ sqrt(t), so R^2 grows by equal steps in equal times.
     dry = make(sse="LGPS", p=10.0)
     layer = make(sse="LGPS", p=10.0, anode={"therapy": "reaction_layer", "reagent": "H3PO4-THF",
                                             "thickness_nm": 200.0})
     x = build_inputs([dry, layer])
     st = initial_state(x)
-    L = [st.anode.interphase_cm.copy()]
+    R2 = [st.anode.interphase_r2.copy()]
     for _ in range(2):
         st = advance(x, st, 50.0)
-        L.append(st.anode.interphase_cm.copy())
-    L = np.array(L)
-    # L^2 grows linearly in time: equal increments of L^2 over equal times
-    d2 = np.diff(L[:, 0] ** 2)
+        R2.append(st.anode.interphase_r2.copy())
+    R2 = np.array(R2)
+    d2 = np.diff(R2[:, 0])
     assert d2[0] == pytest.approx(d2[1], rel=1e-9) and d2[0] > 0
-    assert np.all(L[:, 1] == 0.0)
+    assert np.all(R2[:, 1] == 0.0)
 
 
 def test_voids_form_only_when_stripping_outruns_creep():
@@ -218,11 +218,12 @@ def test_latp_untreated_over_treated_interfacial_resistance_within_3x_of_reporte
     # Table 1: 4470 Ω untreated vs 90 Ω with 2 µL LiPF6 EC/DMC/DEC (ratio 49.7).
     # Calibration row for oxide|carbonate transfer (docs/model.md), so this checks
     # that the calibrated value, with everything else from the literature, holds.
+    # "Interfacial resistance" as the paper's EIS fit counts it: both interface
+    # ASRs plus the cathode's charge transfer on its connected particles.
     d = _table1("latp_carbonate_lfp")
     t = evaluate(build_inputs([d]))
     u = evaluate(build_inputs([d], untreated=True))
-    ratio = ((u.anode.asr_ohm_cm2 + u.cathode.asr_ohm_cm2)
-             / (t.anode.asr_ohm_cm2 + t.cathode.asr_ohm_cm2))[0]
+    ratio = (interfacial_resistance(u) / interfacial_resistance(t))[0]
     assert 4470 / 90 / 3 <= ratio <= 4470 / 90 * 3, ratio
 
 

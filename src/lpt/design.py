@@ -39,6 +39,7 @@ _CATHODE: dict[str, _Spec] = {
     "sse_volume_fraction": (float, (0.0, 0.9), False),
     "carbon_volume_fraction": (float, (0.0, 0.5), False),
     "particle_radius_um": (float, (0.01, 50.0), False),
+    "sse_particle_radius_um": (float, (0.01, 100.0), False),
     "current_collector": (str, None, False),
     "current_collector_thickness_um": (float, (0.0, 100.0), False),
 }
@@ -87,6 +88,7 @@ class Cathode:
     sse_volume_fraction: float = 0.0
     carbon_volume_fraction: float = 0.05
     particle_radius_um: float | None = None
+    sse_particle_radius_um: float | None = None
     current_collector: str = "Al"
     current_collector_thickness_um: float = 15.0
 
@@ -195,6 +197,10 @@ def _check_table(raw: Any, spec: dict[str, _Spec], where: str, src: str) -> dict
     return out
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
                     role: str | None = None) -> None:
     try:
@@ -202,7 +208,8 @@ def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
     except LptError as exc:
         raise LptError(f"{src}: {exc}") from None
     if role is not None and getattr(rec, "role", role) != role:
-        raise LptError(f"{src}: field '{dotted}' = '{value}' is a {rec.role} material, not a {role}.")
+        raise LptError(f"{src}: field '{dotted}' = '{value}' is {_a(rec.role)} material, not {_a(role)};"
+                       f" choose {_a(role)} from `lpt materials list`.")
 
 
 def _parse_interface(raw: Any, side: str, src: str) -> Interface:
@@ -238,7 +245,7 @@ def _parse_interface(raw: Any, side: str, src: str) -> Interface:
         _check_material(vals["reagent"], ("reagent",), f"{where}.reagent", src)
     if "initiation" in vals and vals["initiation"] not in INITIATIONS:
         raise LptError(
-            f"{src}: field '{where}.initiation' = '{vals['initiation']}'"
+            f"{src}: field '{where}.initiation' = '{vals['initiation']}' is not an initiation"
             f"{did_you_mean(vals['initiation'], INITIATIONS)}; allowed: {', '.join(INITIATIONS)}."
         )
     return Interface(**vals)

@@ -63,7 +63,11 @@ class Inputs:
     cathode_porosity: np.ndarray
     cathode_sse_fraction: np.ndarray
     particle_radius_cm: np.ndarray
+    sse_particle_radius_cm: np.ndarray
     cathode_volume_change_percent: np.ndarray
+    cathode_active_area_cm2_cm2: np.ndarray   # particle surface per geometric area
+    cathode_i0_mA_cm2: np.ndarray
+    cathode_i0_Ea_eV: np.ndarray
     anode: SideInputs
     cathode: SideInputs
 
@@ -126,7 +130,7 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
         interphase = 1 if upper > sse.window_high_V + 0.5 else 0
         pores = design.cathode.porosity * design.cathode.thickness_um * 1e-4
     isig = {0: 1.0, 1: P.passivating_interphase_conductivity_S_cm,
-            2: P.mci_conductivity_S_cm}[interphase]
+            2: 1.0}[interphase]  # MCI is tracked as a growing resistance, not a thickness
     if interphase == 1 and sse.interphase_conductivity_S_cm and side == "anode":
         isig = sse.interphase_conductivity_S_cm
 
@@ -215,7 +219,13 @@ def _design_row(design: Design) -> dict:
         cathode_porosity=design.cathode.porosity,
         cathode_sse_fraction=design.cathode.sse_volume_fraction,
         particle_radius_cm=radius_um * 1e-4,
+        sse_particle_radius_cm=(design.cathode.sse_particle_radius_um or P.sse_particle_radius_um) * 1e-4,
         cathode_volume_change_percent=abs(cath.volume_change_percent),
+        # spheres: surface = 3 V / r, V = loading / density
+        cathode_active_area_cm2_cm2=3.0 * design.cathode.loading_mg_cm2 * 1e-3
+        / cath.density_g_cm3 / (radius_um * 1e-4),
+        cathode_i0_mA_cm2=cath.exchange_current_mA_cm2,
+        cathode_i0_Ea_eV=cath.exchange_current_activation_energy_eV,
     )
 
 

@@ -44,7 +44,7 @@ class SideState:
     age_h: np.ndarray
     transfer_r2: np.ndarray          # (SLEI + desolvation ASR)^2, Ω² cm⁴, per wetted area
     sei_r2: np.ndarray               # (Li|liquid SEI ASR)^2, per wetted area
-    interphase_cm: np.ndarray        # SSE/electrode interphase thickness
+    interphase_r2: np.ndarray        # (SSE/electrode interphase ASR per contact area)^2
     liquid_consumed_cm3_cm2: np.ndarray
     contact_retention: np.ndarray    # solid contact kept against voids / volume change
 
@@ -59,13 +59,13 @@ class State:
 
 def _initial_side(s: SideInputs, n: int) -> SideState:
     P = parameters()
-    L = np.where(s.interphase == 1, P.passivating_interphase_thickness_nm * 1e-7, 0.0)
-    mci0 = np.sqrt(2.0 * P.mci_growth_nm2_h * P.mci_assembly_hours) * 1e-7
-    L = np.where((s.interphase == 2) & ~s.blocks_reduction, mci0, L)
-    L = np.where((s.interphase == 2) & s.blocks_reduction, 0.0, L)
+    r = np.where(s.interphase == 1,
+                 P.passivating_interphase_thickness_nm * 1e-7 / s.interphase_sigma_S_cm, 0.0)
+    mci = (s.interphase == 2) & ~s.blocks_reduction
+    r2 = np.where(mci, 2.0 * P.mci_growth_ohm2_cm4_h * P.mci_assembly_hours, r ** 2)
     return SideState(
         age_h=np.zeros(n), transfer_r2=s.transfer_r0_ohm_cm2 ** 2, sei_r2=s.sei_r0_ohm_cm2 ** 2,
-        interphase_cm=L, liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
+        interphase_r2=r2, liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
     )
 
 
@@ -114,7 +114,7 @@ def solid_path(s: SideInputs, st: SideState, T: np.ndarray, side: str) -> dict[s
     """Specific resistances (per contact area) of a solid SSE|electrode contact."""
     P = parameters()
     g_int = arrhenius(P.interphase_activation_energy_eV, T)
-    interphase = st.interphase_cm / (s.interphase_sigma_S_cm * g_int)
+    interphase = np.sqrt(st.interphase_r2) / g_int
     contam = np.where(
         s.contamination,
         P.garnet_contamination_thickness_nm * 1e-7
@@ -160,6 +160,7 @@ class Result:
     cathode_utilization: np.ndarray
     local_current_factor: np.ndarray      # current focusing at the anode vs as-assembled
     liquid_remaining_fraction: np.ndarray
+    cathode_charge_transfer_ohm_cm2: np.ndarray  # RT/(F i0 a u): on the connected particles
     extras: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -193,8 +194,13 @@ def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> np.ndarray:
     P = ((phi - phi_c)/(phi_full - phi_c))^beta (Stauffer & Aharony; Bielefeld 2019).
     """
     P = parameters()
-    phi = (x.cathode_sse_fraction * st.solid_network_retention
-           + cath.saturation * x.cathode.wettability * x.cathode_porosity)
+    # Small active particles among large SSE particles are touched at few points
+    # (Strauss et al. 2018): the solid network reaches a fraction kappa of them; a
+    # wetting liquid bridges the rest of the SSE-particle gaps.
+    kappa = x.particle_radius_cm / (x.particle_radius_cm + x.sse_particle_radius_cm)
+    wet = cath.saturation * x.cathode.wettability
+    phi = (wet * x.cathode_porosity
+           + x.cathode_sse_fraction * st.solid_network_retention * (kappa + (1.0 - kappa) * wet))
     frac = np.clip((phi - P.percolation_threshold)
                    / (P.full_connection_fraction - P.percolation_threshold), 0.0, 1.0)
     perc = frac ** P.percolation_exponent
@@ -212,13 +218,32 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     an = interface_asr(x, x.anode, st.anode, T, "anode")
     ca = interface_asr(x, x.cathode, st.cathode, T, "cathode")
     util = cathode_utilization(x, ca, st)
+    ct = cathode_charge_transfer(x, util, T)
     phi = an.contact_fraction + an.wetted_fraction
     focus = st.phi0_anode / np.maximum(phi, 1e-9)
     v0 = x.anode.liquid_cm3_cm2 + x.cathode.liquid_cm3_cm2
     left = (np.maximum(x.anode.liquid_cm3_cm2 - st.anode.liquid_consumed_cm3_cm2, 0)
             + np.maximum(x.cathode.liquid_cm3_cm2 - st.cathode.liquid_consumed_cm3_cm2, 0))
     remaining = np.where(v0 > 0, left / np.where(v0 > 0, v0, 1.0), 1.0)
-    return Result(T, bulk, an, ca, util, focus, remaining)
+    return Result(T, bulk, an, ca, util, focus, remaining, ct)
+
+
+def cathode_charge_transfer(x: Inputs, utilization: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Linearized Butler–Volmer resistance of the ionically connected particle surface.
+
+    Not part of the interface ASR (the cycling model carries the full Butler–Volmer
+    kinetics); reported so that an impedance-like "interfacial resistance" can be
+    compared with papers that fit one arc to ASR + charge transfer.
+    """
+    i0 = x.cathode_i0_mA_cm2 * 1e-3 * arrhenius(x.cathode_i0_Ea_eV, T)
+    area = x.cathode_active_area_cm2_cm2 * np.maximum(utilization, 1e-9)
+    return R_J_MOLK * T / (F_C_MOL * i0 * area)
+
+
+def interfacial_resistance(r: Result) -> np.ndarray:
+    """Anode ASR + cathode ASR + cathode charge transfer: what an EIS fit of the
+    interface arcs of a full cell reports (Table 1's "interfacial resistance")."""
+    return r.anode.asr_ohm_cm2 + r.cathode.asr_ohm_cm2 + r.cathode_charge_transfer_ohm_cm2
 
 
 # --- evolution --------------------------------------------------------------
@@ -245,8 +270,7 @@ def _advance_side(x: Inputs, s: SideInputs, st: SideState, dt_h: np.ndarray, T: 
     consumed = np.minimum(consumed, s.liquid_cm3_cm2)
     # mixed-conducting interphase keeps growing on the solid contacts (Wenzel 2016)
     mci = (s.interphase == 2) & ~s.blocks_reduction
-    L = np.where(mci, np.sqrt(st.interphase_cm ** 2 + 2.0 * P.mci_growth_nm2_h * 1e-14 * g * dt_h),
-                 st.interphase_cm)
+    r2 = np.where(mci, st.interphase_r2 + 2.0 * P.mci_growth_ohm2_cm4_h * g * dt_h, st.interphase_r2)
     keep = st.contact_retention
     if side == "anode":
         # voids: stripping faster than Li creep/vacancy diffusion refills the contact
@@ -256,7 +280,7 @@ def _advance_side(x: Inputs, s: SideInputs, st: SideState, dt_h: np.ndarray, T: 
                         1.0 - i_lim / np.maximum(i_mA_cm2, 1e-12), 0.0)
         keep = keep * np.clip(1.0 - P.void_contact_loss_per_mAh_cm2 * over * strip_mAh_cm2, 0.01, 1.0)
     return SideState(age_h=st.age_h + dt_h, transfer_r2=transfer_r2, sei_r2=r_s_new ** 2,
-                     interphase_cm=L, liquid_consumed_cm3_cm2=consumed, contact_retention=keep)
+                     interphase_r2=r2, liquid_consumed_cm3_cm2=consumed, contact_retention=keep)
 
 
 def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=None,
