@@ -1,0 +1,52 @@
+"""Top-level commands of the ``lpt`` CLI: one function per command, each a thin shell
+that parses arguments, calls the API and prints (JSON via :func:`lpt.cli.print_json`,
+otherwise a rich table).  Errors are raised as :class:`lpt.errors.LptError`; the
+entry point turns them into one sentence on stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+_SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+_VERDICT_STYLE = {"incompatible": "bold red", "caution": "bold yellow", "compatible": "bold green"}
+
+
+def screen(
+    design: Path = typer.Argument(..., help="Cell design TOML file.", show_default=False),
+    untreated: bool = typer.Option(False, "--untreated", help="Screen the cell without any liquid therapy."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+) -> None:
+    """Screen a design's pairs (liquid/SSE/electrodes) against the known chemistry."""
+    from lpt.design import load_design
+    from lpt.screening import screen as run_screen
+
+    result = run_screen(load_design(design), untreated=untreated)
+    if as_json:
+        from lpt.cli import print_json
+
+        print_json(result.to_json())
+        return
+
+    from rich.console import Console
+    from rich.table import Table
+
+    arm = "untreated" if untreated else "treated"
+    table = Table(title=f"{result.design} ({arm})", show_lines=False)
+    table.add_column("severity")
+    table.add_column("code")
+    table.add_column("pair")
+    table.add_column("finding", overflow="fold")
+    for f in result.findings:
+        style = _SEVERITY_STYLE[f.severity]
+        table.add_row(f"[{style}]{f.severity}[/]", f.code, f.pair, f.message)
+    console = Console()
+    console.print(table)
+    console.print(f"verdict: [{_VERDICT_STYLE[result.verdict]}]{result.verdict}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level commands to the ``lpt`` app."""
+    app.command("screen")(screen)
