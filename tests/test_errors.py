@@ -48,7 +48,7 @@ EXPECTED = {
     "none_therapy_with_liquid.toml": "liquid",
     "cathode_as_anode.toml": "anode",
     "anode_as_cathode.toml": "cathode",
-    "liquid_as_sse.toml": "solid_electrolyte",
+    "liquid_as_sse.toml": "solid electrolyte",
     "sse_as_liquid.toml": "liquid",
     "liquid_as_additive.toml": "additive",
     "porosity_sum.toml": "porosity",

@@ -224,15 +224,20 @@ def get(material_id: str, kind: str | tuple[str, ...] | None = None, *, field: s
     pool = {k: v for k, v in kb.items() if kinds is None or v.kind in kinds}
     if material_id in pool:
         return pool[material_id]
-    want = " or ".join(kinds) if kinds else "material"
+    want = " or ".join(k.replace("_", " ") for k in kinds) if kinds else "material"
     if material_id in kb:
         raise LptError(
-            f"{field} '{material_id}' is a {kb[material_id].kind}, but a {want} is needed here."
+            f"{field} '{material_id}' is {_article(kb[material_id].kind)} "
+            f"{kb[material_id].kind.replace('_', ' ')}, but {_article(want)} {want} is needed here."
         )
     raise LptError(
         f"{field} '{material_id}' is not a known {want}{did_you_mean(material_id, pool)};"
         f" see `lpt materials list`."
     )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def by_kind(kind: str) -> list[Material]:
