@@ -51,16 +51,18 @@ def _register() -> None:
     from lpt import commands
 
     app.add_typer(materials_app, name="materials", help="The cited knowledge base.")
-    commands.register(app)
+    from lpt.cycling.cli import register as register_cycling
+    from lpt.impedance.cli import app as eis_app
     from lpt.interface.cli import register as register_interface
+    from lpt.report_cli import register as register_report
+    from lpt.sweep_cli import register as register_sweep
 
+    commands.register(app)
     register_interface(app)
-    try:
-        from lpt.impedance.cli import app as eis_app
-    except ImportError:  # pragma: no cover - during development only
-        eis_app = None
-    if eis_app is not None:
-        app.add_typer(eis_app, name="eis", help="Impedance: simulate, validate, fit, DRT, Arrhenius.")
+    register_cycling(app)
+    register_sweep(app)
+    register_report(app)  # report, validate, demo, and `eis simulate`
+    app.add_typer(eis_app, name="eis", help="Impedance: simulate, validate, fit, DRT, Arrhenius.")
 
 
 def main() -> None:

@@ -54,7 +54,6 @@ class State:
     anode: SideState
     cathode: SideState
     solid_network_retention: np.ndarray  # SSE network in the composite cathode
-    phi0_anode: np.ndarray               # initial conducting fraction at the anode
 
 
 def _initial_side(s: SideInputs, n: int) -> SideState:
@@ -71,11 +70,8 @@ def _initial_side(s: SideInputs, n: int) -> SideState:
 
 def initial_state(x: Inputs) -> State:
     """The interface as assembled (after the therapy, before cycling)."""
-    st = State(anode=_initial_side(x.anode, x.n), cathode=_initial_side(x.cathode, x.n),
-               solid_network_retention=np.ones(x.n), phi0_anode=np.ones(x.n))
-    frac = _fractions(x.anode, st.anode, x.pressure_MPa)
-    st.phi0_anode = frac[0] + frac[1]
-    return st
+    return State(anode=_initial_side(x.anode, x.n), cathode=_initial_side(x.cathode, x.n),
+                 solid_network_retention=np.ones(x.n))
 
 
 # --- mechanisms -------------------------------------------------------------
@@ -149,6 +145,7 @@ class SideResult:
     contact_fraction: np.ndarray
     wetted_fraction: np.ndarray
     saturation: np.ndarray
+    solid_current_share: np.ndarray   # share of the current crossing solid contacts
 
 
 @dataclass
@@ -158,7 +155,7 @@ class Result:
     anode: SideResult
     cathode: SideResult
     cathode_utilization: np.ndarray
-    local_current_factor: np.ndarray      # current focusing at the anode vs as-assembled
+    local_current_factor: np.ndarray      # solid-contact current density vs the dry as-assembled one
     liquid_remaining_fraction: np.ndarray
     cathode_charge_transfer_ohm_cm2: np.ndarray  # RT/(F i0 a u): on the connected particles
     extras: dict[str, np.ndarray] = field(default_factory=dict)
@@ -182,7 +179,8 @@ def interface_asr(x: Inputs, s: SideInputs, st: SideState, T: np.ndarray, side: 
             comps[f"solid_{k}"] = v / f_c
         for k, v in liquid.items():
             comps[k] = np.where(f_w > 0, v / np.where(f_w > 0, f_w, 1.0), np.inf)
-    return SideResult(asr, comps, f_c, f_w, sat)
+        share = np.where(g > 0, (f_c / np.maximum(r_s, 1e-12)) / g, 1.0)
+    return SideResult(asr, comps, f_c, f_w, sat, share)
 
 
 def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> np.ndarray:
@@ -219,8 +217,11 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     ca = interface_asr(x, x.cathode, st.cathode, T, "cathode")
     util = cathode_utilization(x, ca, st)
     ct = cathode_charge_transfer(x, util, T)
-    phi = an.contact_fraction + an.wetted_fraction
-    focus = st.phi0_anode / np.maximum(phi, 1e-9)
+    # Dendrite indicator: current density at the solid Li|SSE contacts relative to
+    # that of the dry, as-assembled interface on which critical current densities
+    # are measured.  A liquid path takes current off the contacts; voids focus it.
+    f_dry = contact_fraction(x.pressure_MPa, x.anode.hardness_MPa)
+    focus = an.solid_current_share * f_dry / np.maximum(an.contact_fraction, 1e-12)
     v0 = x.anode.liquid_cm3_cm2 + x.cathode.liquid_cm3_cm2
     left = (np.maximum(x.anode.liquid_cm3_cm2 - st.anode.liquid_consumed_cm3_cm2, 0)
             + np.maximum(x.cathode.liquid_cm3_cm2 - st.cathode.liquid_consumed_cm3_cm2, 0))
@@ -261,11 +262,11 @@ def _advance_side(x: Inputs, s: SideInputs, st: SideState, dt_h: np.ndarray, T: 
     k_s = np.where(wet & s.consumes & s.is_li, s.sei_growth_ohm2_cm4_h * g, 0.0)
     r_s_old = np.sqrt(st.sei_r2)
     r_s_new = np.sqrt(st.sei_r2 + k_s * dt_h)
-    # fresh Li exposed by plating/stripping under the liquid re-forms SEI (linear per charge)
-    r_s_new = r_s_new + np.where(wet & s.consumes & s.is_li,
-                                 P.sei_per_cycle_nm_per_mAh_cm2 * 1e-7 * strip_mAh_cm2
-                                 * P.film_resistivity_ohm_cm, 0.0)
-    grown_cm = ((np.sqrt(transfer_r2) - r_t_old) + (r_s_new - r_s_old)) / P.film_resistivity_ohm_cm
+    # fresh Li exposed by plating/stripping under the liquid re-forms SEI (linear per
+    # charge); it is shed with dead Li, so it consumes liquid without adding resistance
+    fresh_cm = np.where(wet & s.consumes & s.is_li,
+                        P.sei_per_cycle_nm_per_mAh_cm2 * 1e-7 * strip_mAh_cm2, 0.0)
+    grown_cm = ((np.sqrt(transfer_r2) - r_t_old) + (r_s_new - r_s_old)) / P.film_resistivity_ohm_cm + fresh_cm
     consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * f_w * grown_cm
     consumed = np.minimum(consumed, s.liquid_cm3_cm2)
     # mixed-conducting interphase keeps growing on the solid contacts (Wenzel 2016)
@@ -301,11 +302,16 @@ def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=Non
     an = _advance_side(x, x.anode, st.anode, dt, T, q, i, "anode")
     ca = _advance_side(x, x.cathode, st.cathode, dt, T, q, i, "cathode")
     # chemo-mechanics: particle breathing breaks solid contacts; liquid and polymer follow
+    # (only the contacts the stack pressure does not hold can break: m -> m_inf)
     loss = np.clip(1.0 - P.chemomechanical_contact_loss * x.cathode_volume_change_percent, 0.0, 1.0)
     keep = loss ** cyc
-    ca = replace(ca, contact_retention=ca.contact_retention * keep)
-    return State(anode=an, cathode=ca, solid_network_retention=st.solid_network_retention * keep,
-                 phi0_anode=st.phi0_anode)
+    m_inf = P.chemomechanical_residual_contact
+
+    def breathe(m: np.ndarray) -> np.ndarray:
+        return np.minimum(m, m_inf + (m - m_inf) * keep)
+
+    ca = replace(ca, contact_retention=breathe(ca.contact_retention))
+    return State(anode=an, cathode=ca, solid_network_retention=breathe(st.solid_network_retention))
 
 
 def liquid_depleted(x: Inputs, st: State, threshold: float = 0.01) -> np.ndarray:

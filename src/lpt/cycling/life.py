@@ -1,0 +1,108 @@
+"""Life: the cycling model driven by the evolving interface model.
+
+:class:`InterfaceModelHook` is the interface hook of :mod:`lpt.cycling.interface_hook`
+backed by :mod:`lpt.interface`: before each cycle it advances the interface state over
+the time and charge of the previous cycle (SLEI/SEI growth and the liquid it consumes,
+MCI growth, voids, chemo-mechanical contact loss) and returns the ASRs, the cathode
+utilization, the liquid left and the dendrite verdict for the coming cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lpt.design import Design
+from lpt.errors import LptError
+from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
+from lpt.interface.inputs import Inputs
+from lpt.interface.model import Result, interfacial_resistance
+
+DEFAULT_PROTOCOL = "Charge at 0.1C until {upper} V; Discharge at 0.1C until {lower} V"
+
+
+@dataclass
+class InterfaceModelHook:
+    """Interface hook backed by the interface model (one entry per design)."""
+
+    inputs: Inputs
+    state: object = None
+    history: list[dict[str, np.ndarray]] = field(default_factory=list)
+    _last_q: np.ndarray | None = None
+    _last_t: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.state is None:
+            self.state = initial_state(self.inputs)
+        self._last_q = np.zeros(self.inputs.n)
+        self._last_t = np.zeros(self.inputs.n)
+
+    def __call__(self, *, cycle: int, charge_passed_mAh_cm2: np.ndarray, time_h: np.ndarray,
+                 current_density_mA_cm2: np.ndarray, temperature_K: np.ndarray) -> dict:
+        x = self.inputs
+        dq = np.maximum(charge_passed_mAh_cm2 - self._last_q, 0.0)
+        dt = np.maximum(time_h - self._last_t, 0.0)
+        if cycle > 1:
+            # Li stripped in the last cycle: half of the charge passed both ways
+            self.state = advance(x, self.state, dt, temperature_K=temperature_K,
+                                 strip_mAh_cm2=0.5 * dq, current_mA_cm2=current_density_mA_cm2,
+                                 cycles=1.0)
+        self._last_q = charge_passed_mAh_cm2.copy()
+        self._last_t = time_h.copy()
+        r: Result = evaluate(x, self.state, temperature_K)
+        local = current_density_mA_cm2 * r.local_current_factor
+        short = x.anode.is_li & (local > x.sse_ccd_mA_cm2)
+        out = {
+            "asr_anode_ohm_cm2": r.anode.asr_ohm_cm2,
+            "asr_cathode_ohm_cm2": r.cathode.asr_ohm_cm2,
+            "asr_bulk_ohm_cm2": r.bulk_ohm_cm2,
+            "utilization": np.clip(r.cathode_utilization, 0.0, 1.0),
+            "liquid_remaining_fraction": r.liquid_remaining_fraction,
+            "short_circuit": short,
+            "liquid_depleted": liquid_depleted(x, self.state),
+        }
+        self.history.append({**out, "interfacial_resistance_ohm_cm2": interfacial_resistance(r),
+                             "local_current_mA_cm2": local})
+        return out
+
+
+def default_protocol(design: Design) -> str:
+    """The design's `[cycling] protocol`, or C/10 between the cathode's cut-offs."""
+    from lpt import materials
+
+    if design.cycling.protocol:
+        return design.cycling.protocol
+    cath = materials.get(design.cathode.material)
+    an = materials.get(design.anode.material)
+    upper = (cath.upper_cutoff_V or cath.average_potential_V + 0.4) - an.average_potential_V
+    lower = (cath.lower_cutoff_V or cath.average_potential_V - 0.8) - an.average_potential_V
+    rate = design.cycling.c_rate or 0.1
+    return (f"Charge at {rate:g}C until {upper:.2f} V; Discharge at {rate:g}C until {lower:.2f} V")
+
+
+def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str | None = None,
+                     temperature_C: float | None = None, untreated: bool = False,
+                     progress: Callable[[int, int], None] | None = None, **kwargs):
+    """Cycle life of a batch of designs with their interfaces evolving.
+
+    Returns ``(result, hook)``: the cycling model's result (per design × cycle arrays,
+    end reasons) and the hook whose ``history`` holds the interface state per cycle.
+    All designs share ``protocol`` (default: the first design's).
+    """
+    from lpt.cycling import cells_from_designs, simulate
+
+    designs = list(designs)
+    if not designs:
+        raise LptError("no designs were given to simulate.")
+    if n_cycles < 1:
+        raise LptError(f"--cycles must be at least 1, got {n_cycles}.")
+    if temperature_C is not None:
+        designs = [d.with_(temperature_C=temperature_C) for d in designs]
+    cells = cells_from_designs(designs)
+    hook = InterfaceModelHook(build_inputs(designs, untreated=untreated))
+    proto = protocol or default_protocol(designs[0])
+    T = np.array([d.temperature_C + 273.15 for d in designs])
+    result = simulate(cells, proto, n_cycles, hook, temperature_K=T, progress=progress, **kwargs)
+    return result, hook
