@@ -1,0 +1,324 @@
+"""A cell design as an equivalent circuit of the whole stack: Z(ω, T).
+
+The resistances are the interface model's (:func:`lpt.interface.evaluate`), so the
+simulated spectrum and ``lpt asr`` can never disagree: the DC limit of every R‖C /
+R‖CPE arc is exactly bulk + anode ASR + cathode ASR + cathode charge transfer.  The
+model adds only what a resistance network does not carry, the capacitances, each
+from a physical estimate:
+
+* **SSE bulk** R‖C with the geometric capacitance ε_r ε0 A / L.  The knowledge base
+  holds *total* (bulk + grain-boundary) conductivities, so for polycrystalline oxides
+  a fraction of that resistance is split off as a **grain-boundary** R‖CPE
+  (brick-layer model: C_gb ≈ C_bulk · d_grain/δ_gb, Irvine, Sinclair & West,
+  Adv. Mater. 2 (1990) 132 — bulk ~pF, grain boundary 10⁻¹¹–10⁻⁸ F).  Cold-pressed
+  sulfides and polymers show no separate grain-boundary arc at room temperature; no
+  split there.
+* **Constriction** of the current into the contact spots is ohmic transport *in the
+  SSE*, so its time constant is the SSE's dielectric relaxation time ε_r ε0 / σ, the
+  same as the bulk: the constriction arc hides inside the bulk semicircle and raises
+  the apparent bulk resistance (Eckhardt et al., ACS Appl. Mater. Interfaces 14
+  (2022) 35545, 3-D impedance modelling of metal|SSE contacts).
+* Each interface is the interface model's two parallel paths: the **solid path** (its
+  interphase / Li⁺-H⁺ exchange layer / reaction layer films, ~1 µF cm⁻² of contact
+  area, and the Li|SSE charge transfer, double layer ~10 µF cm⁻²) in parallel with the
+  **liquid path** (liquid film, ohmic; SLEI and SEI films, ~1 µF cm⁻² of wetted
+  area).  Films of 5–50 nm with ε_r ≈ 5–20 give ε ε0/t ≈ 0.1–3 µF cm⁻²; the
+  double layer at an ion conductor|electrode ~10 µF cm⁻² (Irvine, Sinclair & West
+  1990: "sample–electrode interface 10⁻⁷–10⁻⁵ F").
+* **Cathode charge transfer** R‖CPE with the double layer (10 µF cm⁻²) on the
+  ionically connected particle surface.
+* **Solid diffusion** in the cathode particles: a finite-space Warburg (``Wo``,
+  reflective particle centre) with τ_D = r²/D and Z0 = τ_D / C_int, where C_int =
+  Q_connected / (dU/dSOC) is the intercalation capacitance at 50 % SOC from the
+  knowledge-base OCV curve.  Its low-frequency limit is capacitive (Z → Z0/3 +
+  1/(jωC_int)), which is the physics of a blocking particle, so the "DC resistance"
+  of the spectrum is defined without it.
+
+CPE arcs are written with the effective capacitance C of the arc (Brug et al.,
+J. Electroanal. Chem. 176 (1984) 275: C = (Q R)^(1/α) / R), so Q = (R C)^α / R and the
+arc's apex stays at ω = 1/(RC) whatever α is.
+
+Every resistance is the interface model's area-specific value divided by
+``design.area_cm2`` → Ω; every capacitance per cm² × the area it sits on → F.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lpt.design import Design
+
+EPSILON_0_F_CM = 8.8541878128e-14  # vacuum permittivity, F cm⁻¹ (CODATA 2018)
+
+# Relative permittivity of the SSE bulk (high-frequency, lattice), order of magnitude.
+# Sources: garnet LLZO ε_r ≈ 60 (bulk capacitance of dense Al/Ta-LLZO pellets,
+# ~1e-12 F cm⁻¹ scale of Irvine–Sinclair–West); thio-phosphates/LGPS ε_r ≈ 30–40;
+# NASICON LATP/LAGP ε_r ≈ 15–20; LLTO ε_r ≈ 100 (perovskite); LiPON ≈ 15; PEO ≈ 5
+# (dry PEO-LiTFSI; Irvine, Sinclair & West 1990 bulk ≈ pF for cell constant 1 cm⁻¹
+# ⇒ ε_r ≈ 10).  Status: estimates; the capacitances set only where an arc appears
+# on the frequency axis, never a resistance.
+PERMITTIVITY_BY_FAMILY = {
+    "garnet": 60.0,
+    "thio_lisicon": 35.0,
+    "thiophosphate_glass": 30.0,
+    "argyrodite": 35.0,
+    "nasicon": 17.0,
+    "perovskite": 100.0,
+    "lipon": 15.0,
+    "polymer": 5.0,
+    "polymer_ceramic": 8.0,
+}
+DEFAULT_PERMITTIVITY = 20.0
+
+# Grain-boundary share of the knowledge base's *total* SSE resistance, for
+# sintered oxides.  LLTO from the knowledge base itself (bulk 1e-3, total 3e-5 S cm⁻¹:
+# 0.97); garnets ~0.2 (dense Ta/Al-LLZO: bulk ≈ total within ~25 %); NASICON ~0.5
+# (LATP bulk ≈ 1e-3–3e-3 vs total 7e-4 S cm⁻¹, Jackman & Cutler 2012 / Aono 1990).
+# Estimates, not calibrated.
+GRAIN_BOUNDARY_FRACTION_BY_FAMILY = {"garnet": 0.2, "nasicon": 0.5, "perovskite": 0.97}
+GRAIN_BOUNDARY_CAPACITANCE_RATIO = 100.0   # C_gb / C_bulk, brick layer d_grain/δ_gb
+
+FILM_CAPACITANCE_F_CM2 = 1e-6          # SEI / SLEI / interphase films
+DOUBLE_LAYER_CAPACITANCE_F_CM2 = 10e-6  # per area of electrode|ion-conductor contact
+FILM_CPE_ALPHA = 0.9
+CHARGE_TRANSFER_CPE_ALPHA = 0.85
+FARADAY_C_MOL = 96485.33212
+
+DEFAULT_FREQUENCIES_HZ = np.logspace(7, -2, 91)   # 10 MHz … 10 mHz, 10 per decade
+
+
+@dataclass(frozen=True)
+class Arc:
+    """One relaxation of the stack: R‖CPE (alpha=1: R‖C), in Ω and F."""
+
+    name: str
+    resistance_ohm: float
+    capacitance_F: float
+    alpha: float = 1.0
+    group: str = ""          # "bulk", "anode", "cathode"
+
+    @property
+    def tau_s(self) -> float:
+        return self.resistance_ohm * self.capacitance_F
+
+    @property
+    def cpe_Q(self) -> float:
+        """Q of the equivalent CPE (Ω⁻¹ sᵅ), keeping the apex at ω = 1/(RC)."""
+        return (self.resistance_ohm * self.capacitance_F) ** self.alpha / self.resistance_ohm
+
+    def impedance(self, omega: np.ndarray) -> np.ndarray:
+        if self.resistance_ohm <= 0:
+            return np.zeros_like(omega, dtype=complex)
+        return self.resistance_ohm / (1.0 + (1j * omega * self.tau_s) ** self.alpha)
+
+
+@dataclass(frozen=True)
+class StackCircuit:
+    """The stack's equivalent circuit.
+
+    ``series`` arcs add; the anode and cathode each have a solid branch and a liquid
+    branch (lists of arcs in series) in parallel.  An empty solid branch is a
+    film-free contact (a short across the side: the constriction, in ``series``, is
+    then all of its resistance); an empty liquid branch is no liquid (open).
+    ``warburg`` is the cathode's finite-space diffusion (Z0 in Ω, τ in s) or None.
+    """
+
+    design: str
+    temperature_C: float
+    area_cm2: float
+    series: list[Arc]
+    branches: dict[str, dict[str, list[Arc]]]   # side -> {"solid": [...], "liquid": [...]}
+    warburg_Z0_ohm: float | None
+    warburg_tau_s: float | None
+    notes: list[str] = field(default_factory=list)
+
+    def arcs(self) -> list[Arc]:
+        out = list(self.series)
+        for b in self.branches.values():
+            out += b["solid"] + b["liquid"]
+        return out
+
+    def dc_resistance_ohm(self) -> float:
+        """ω → 0 limit without the (capacitive) Warburg: bulk + interfaces + ct."""
+        total = sum(a.resistance_ohm for a in self.series)
+        for b in self.branches.values():
+            if not b["solid"]:
+                continue  # a film-free solid contact shorts the liquid path
+            g = 1.0 / _sum_r(b["solid"]) + (1.0 / _sum_r(b["liquid"]) if b["liquid"] else 0.0)
+            total += 1.0 / g
+        return total
+
+    def high_frequency_resistance_ohm(self) -> float:
+        """The plateau after the bulk semicircle: bulk (+ constriction, same τ)."""
+        return sum(a.resistance_ohm for a in self.series if a.group == "bulk")
+
+    def impedance(self, frequency_Hz, diffusion: bool = True) -> np.ndarray:
+        omega = 2 * np.pi * np.asarray(frequency_Hz, dtype=float)
+        z = np.zeros_like(omega, dtype=complex)
+        for a in self.series:
+            z = z + a.impedance(omega)
+        for b in self.branches.values():
+            if not b["solid"]:
+                continue
+            ys = np.zeros_like(z)
+            for path in ("solid", "liquid"):
+                if b[path]:
+                    ys = ys + 1.0 / sum((a.impedance(omega) for a in b[path]), np.zeros_like(z))
+            z = z + 1.0 / ys
+        if diffusion and self.warburg_Z0_ohm:
+            s = np.sqrt(1j * omega * self.warburg_tau_s)
+            z = z + self.warburg_Z0_ohm / (s * np.tanh(s))
+        return z
+
+
+def _sum_r(arcs: list[Arc]) -> float:
+    return float(sum(a.resistance_ohm for a in arcs))
+
+
+def permittivity(sse) -> float:
+    return PERMITTIVITY_BY_FAMILY.get(sse.family, DEFAULT_PERMITTIVITY)
+
+
+def stack_circuit(design: Design, temperature_C: float | None = None,
+                  untreated: bool = False) -> StackCircuit:
+    """Build the equivalent circuit of ``design`` (treated, or its untreated arm)."""
+    from lpt import materials
+    from lpt.interface import build_inputs, evaluate
+    from lpt.interface.model import arrhenius
+
+    T_K = None if temperature_C is None else temperature_C + 273.15
+    x = build_inputs([design], untreated=untreated)
+    r = evaluate(x, temperature_K=T_K)
+    A = float(design.area_cm2)
+    T = float(r.temperature_K[0])
+    sse = materials.get(design.electrolyte.material)
+    eps = permittivity(sse)
+    L_cm = design.electrolyte.thickness_um * 1e-4
+    c_geo = eps * EPSILON_0_F_CM * A / L_cm            # F
+    tau_sse = eps * EPSILON_0_F_CM / float(x.sse_sigma_S_cm[0] * arrhenius(x.sse_Ea_eV[0], T))
+    notes = [f"SSE relative permittivity {eps:g} ({sse.family})"]
+
+    r_sse = float(r.bulk_ohm_cm2[0]) / A
+    gb_frac = GRAIN_BOUNDARY_FRACTION_BY_FAMILY.get(sse.family, 0.0)
+    series = [Arc("sse_bulk", r_sse * (1 - gb_frac), c_geo, 1.0, "bulk")]
+    if gb_frac > 0:
+        series.append(Arc("sse_grain_boundary", r_sse * gb_frac,
+                          c_geo * GRAIN_BOUNDARY_CAPACITANCE_RATIO,
+                          FILM_CPE_ALPHA, "grain_boundary"))
+        notes.append(f"grain boundary: {gb_frac:.0%} of the total SSE resistance")
+    else:
+        notes.append("no separate grain-boundary arc (sulfide / polymer / unknown family)")
+
+    branches: dict[str, dict[str, list[Arc]]] = {}
+    for side in ("anode", "cathode"):
+        sr = getattr(r, side)
+        comps = {k: float(v[0]) for k, v in sr.components_ohm_cm2.items()}
+        f_c = float(sr.contact_fraction[0])
+        f_w = float(sr.wetted_fraction[0])
+        constr = comps.get("constriction", 0.0) / A
+        if constr > 0:
+            # same material, same dielectric relaxation time as the bulk (Eckhardt 2022)
+            series.append(Arc(f"{side}_constriction", constr, tau_sse / constr, 1.0, "bulk"))
+        solid: list[Arc] = []
+        for k, v in comps.items():
+            if not k.startswith("solid_") or k == "solid_path" or not v > 0 or not np.isfinite(v):
+                continue
+            what = k[len("solid_"):]
+            c_spec = DOUBLE_LAYER_CAPACITANCE_F_CM2 if what == "charge_transfer" else FILM_CAPACITANCE_F_CM2
+            alpha = CHARGE_TRANSFER_CPE_ALPHA if what == "charge_transfer" else FILM_CPE_ALPHA
+            solid.append(Arc(f"{side}_solid_{what}", v / A, c_spec * f_c * A, alpha, side))
+        liquid: list[Arc] = []
+        if f_w > 0:
+            for k in ("liquid_film", "slei", "sei"):
+                v = comps.get(k, 0.0)
+                if not v > 0 or not np.isfinite(v):
+                    continue
+                if k == "liquid_film":
+                    # ohmic drop in a µm liquid gap: its dielectric τ (ns) is far above
+                    # any measured frequency; a plain resistor
+                    liquid.append(Arc(f"{side}_{k}", v / A, 0.0, 1.0, side))
+                else:
+                    liquid.append(Arc(f"{side}_{k}", v / A, FILM_CAPACITANCE_F_CM2 * f_w * A,
+                                      FILM_CPE_ALPHA, side))
+        branches[side] = {"solid": solid, "liquid": liquid}
+
+    # cathode charge transfer on the connected particle surface
+    util = float(r.cathode_utilization[0])
+    active_area = float(x.cathode_active_area_cm2_cm2[0]) * max(util, 1e-9) * A
+    r_ct = float(r.cathode_charge_transfer_ohm_cm2[0]) / A
+    series.append(Arc("cathode_charge_transfer", r_ct, DOUBLE_LAYER_CAPACITANCE_F_CM2 * active_area,
+                      CHARGE_TRANSFER_CPE_ALPHA, "cathode"))
+
+    z0, tau_d = _cathode_diffusion(design, x, util, T)
+    return StackCircuit(design.name, T - 273.15, A, series, branches, z0, tau_d, notes)
+
+
+def _cathode_diffusion(design: Design, x, utilization: float, T_K: float) -> tuple[float | None, float | None]:
+    """Finite-space Warburg of Li diffusion in the (connected) cathode particles."""
+    from lpt import materials
+    from lpt.interface.model import arrhenius
+
+    cath = materials.get(design.cathode.material)
+    D = getattr(cath, "diffusivity_cm2_s", None)
+    if not D:
+        return None, None
+    D = D * float(arrhenius(getattr(cath, "diffusivity_activation_energy_eV", 0.0) or 0.0, T_K))
+    r_cm = float(x.particle_radius_cm[0])
+    tau = r_cm**2 / D
+    # intercalation capacitance at mid-window: charge of the connected material / dU/dSOC
+    q_C = (design.cathode.loading_mg_cm2 * 1e-3 * cath.specific_capacity_mAh_g * 3.6
+           * max(utilization, 1e-9) * design.area_cm2)
+    slope = _ocv_slope_V(cath)
+    c_int = q_C / slope
+    return tau / c_int, tau
+
+
+def _ocv_slope_V(cath) -> float:
+    """|dU/dSOC| at the middle of the practical window, floored at 20 mV (flat LFP plateau)."""
+    try:
+        from lpt.cycling.cell import _ocv_row, practical_window
+
+        y_ch, y_dis = practical_window(cath.id)
+        u = _ocv_row(cath.id)
+        y = np.linspace(0, 1, len(u))
+        ym, dy = 0.5 * (y_ch + y_dis), 0.05 * (y_dis - y_ch)
+        slope = abs(np.interp(ym + dy, y, u) - np.interp(ym - dy, y, u)) / (2 * dy) * (y_dis - y_ch)
+        return float(max(slope, 0.02))
+    except Exception:  # no OCV table: a sloping-cathode typical value
+        return 0.5
+
+
+def simulate_spectrum(design: Design, frequencies_Hz=None, temperature_C: float | None = None,
+                      untreated: bool = False, diffusion: bool = True) -> dict:
+    """Z(ω) of the whole stack.
+
+    Returns
+    -------
+    dict
+        ``frequency_Hz`` (ndarray), ``z`` (complex ndarray, Ω, capacitive Z'' < 0) and
+        ``circuit`` (:class:`StackCircuit`).
+    """
+    f = DEFAULT_FREQUENCIES_HZ if frequencies_Hz is None else np.asarray(frequencies_Hz, dtype=float)
+    circ = stack_circuit(design, temperature_C=temperature_C, untreated=untreated)
+    return {"frequency_Hz": f, "z": circ.impedance(f, diffusion=diffusion), "circuit": circ}
+
+
+def spectrum_json(design: Design, temperature_C: float | None = None, untreated: bool = False) -> dict:
+    """The ``lpt eis simulate --json`` document (CONTRACT.md keys + extras)."""
+    s = simulate_spectrum(design, temperature_C=temperature_C, untreated=untreated)
+    c: StackCircuit = s["circuit"]
+    return {
+        "design": design.name,
+        "untreated": untreated,
+        "temperature_c": c.temperature_C,
+        "frequency_Hz": s["frequency_Hz"].tolist(),
+        "z_real_ohm": s["z"].real.tolist(),
+        "z_imag_ohm": s["z"].imag.tolist(),
+        "dc_resistance_ohm": c.dc_resistance_ohm(),
+        "high_frequency_resistance_ohm": c.high_frequency_resistance_ohm(),
+        "arcs": [{"name": a.name, "resistance_ohm": a.resistance_ohm, "capacitance_F": a.capacitance_F,
+                  "alpha": a.alpha, "tau_s": a.tau_s} for a in c.arcs()],
+        "warburg": {"Z0_ohm": c.warburg_Z0_ohm, "tau_s": c.warburg_tau_s},
+    }

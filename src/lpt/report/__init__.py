@@ -1,0 +1,249 @@
+"""``lpt report``: one self-contained HTML page per design, treated vs untreated.
+
+>>> from lpt.report import write_report
+>>> write_report("examples/table1/latp_carbonate_lfp.toml", "out/report.html")
+
+Sections (their ``id`` attributes are stable, tests look for them): ``summary``,
+``screening``, ``asr``, ``eis``, ``voltage``, ``cycling``, ``metrics``, and with measured
+spectra ``measured``.  Every number comes from the API (screening, interface,
+impedance.model, cycling life, metrics); this package only draws and lays out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lpt.design import Design, load_design
+
+ARMS = ("treated", "untreated")
+SECTION_IDS = ("summary", "screening", "asr", "eis", "voltage", "cycling", "metrics")
+MAX_REPORT_CYCLES = 500
+
+
+def report_cycles(design: Design) -> int:
+    return int(min(design.cycling.cycles or 50, MAX_REPORT_CYCLES))
+
+
+def collect(design: Design, n_cycles: int | None = None) -> dict:
+    """Everything the page shows, as plain data (also the basis of ``lpt demo``)."""
+    from lpt.impedance.model import simulate_spectrum
+    from lpt.interface import asr_report
+    from lpt.metrics import metrics_report
+    from lpt.screening import screen
+    from lpt.validation import simulate_life
+
+    n = n_cycles or report_cycles(design)
+    record = tuple(sorted({1, max(1, n // 2), n}))
+    asr = asr_report(design)
+    data: dict = {"design": design, "asr": asr, "n_cycles": n, "screening": {}, "spectra": {}, "life": {},
+                  "metrics": {}, "errors": []}
+    for arm in ARMS:
+        u = arm == "untreated"
+        data["screening"][arm] = screen(design, untreated=u)
+        data["spectra"][arm] = simulate_spectrum(design, untreated=u)
+        try:
+            lf = simulate_life(design, n, untreated=u, record_cycles=record)
+            lf["area_cm2"] = design.area_cm2
+            data["life"][arm] = lf
+        except Exception as exc:  # the page still shows everything else
+            data["errors"].append(f"life simulation ({arm}): {exc}")
+        util = asr["cathode_utilization"][arm]
+        try:
+            data["metrics"][arm] = metrics_report(design.untreated() if u else design, utilization=util)
+        except Exception as exc:
+            data["errors"].append(f"metrics ({arm}): {exc}")
+    return data
+
+
+def _fmt(v, digits: int = 3) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, str):
+        return v
+    if not np.isfinite(v):
+        return "–"
+    return f"{v:.{digits}g}"
+
+
+def summary_rows(data: dict) -> list[list[str]]:
+    """[quantity, treated, untreated] rows: the demo's table and the page's summary."""
+    asr, life, met = data["asr"], data["life"], data["metrics"]
+    A = data["design"].area_cm2
+    rows = [["screening verdict", data["screening"]["treated"].verdict, data["screening"]["untreated"].verdict]]
+    for side in ("anode", "cathode"):
+        s = asr["interfaces"][side]
+        rows.append([f"{side} ASR (Ω cm²)", _fmt(s["treated_ohm_cm2"]), _fmt(s["untreated_ohm_cm2"])])
+    rows.append(["SSE bulk (Ω cm²)", _fmt(asr["bulk_ohm_cm2"]), _fmt(asr["bulk_ohm_cm2"])])
+    rows.append(["cathode utilization", _fmt(asr["cathode_utilization"]["treated"]),
+                 _fmt(asr["cathode_utilization"]["untreated"])])
+    sp = data["spectra"]
+    rows.append(["simulated DC resistance (Ω)", _fmt(sp["treated"]["circuit"].dc_resistance_ohm()),
+                 _fmt(sp["untreated"]["circuit"].dc_resistance_ohm())])
+
+    def life_val(arm, fn):
+        return fn(life[arm]) if arm in life else None
+
+    def first_cap(lf):
+        c = lf["discharge_capacity_mAh_g"]
+        return float(c[0]) if len(c) and np.isfinite(c[0]) else 0.0
+
+    def last_cap(lf):
+        c = np.asarray(lf["discharge_capacity_mAh_g"])
+        ok = np.isfinite(c)
+        return float(c[ok][-1]) if ok.any() else 0.0
+
+    rows.append(["initial capacity (mAh g⁻¹)", _fmt(life_val("treated", first_cap)),
+                 _fmt(life_val("untreated", first_cap))])
+    rows.append([f"capacity at last cycle run (mAh g⁻¹)", _fmt(life_val("treated", last_cap)),
+                 _fmt(life_val("untreated", last_cap))])
+    rows.append([f"life ({data['n_cycles']} cycles asked)",
+                 *[(f"{life[a]['cycles_completed']} cycles, {life[a]['end_reason']}" if a in life else "–")
+                   for a in ARMS]])
+    for key, label in (("gravimetric_energy_density_Wh_kg", "energy density (Wh kg⁻¹, stack)"),
+                       ("volumetric_energy_density_Wh_L", "energy density (Wh L⁻¹, stack)"),
+                       ("liquid_mg_cm2", "liquid added (mg cm⁻²)"),
+                       ("flammable_liquid_mg_Wh", "flammable liquid (mg Wh⁻¹)"),
+                       ("liquid_cost_USD_Wh", "liquid cost (USD Wh⁻¹)"),
+                       ("safety_class", "safety class")):
+        rows.append([label, *[_fmt(met[a].get(key)) if a in met else "–" for a in ARMS]])
+    return rows
+
+
+def _screening_html(data: dict) -> str:
+    from lpt.report.html import esc, table
+
+    parts = []
+    for arm in ARMS:
+        res = data["screening"][arm]
+        rows = [[f'<span class="{esc(f.severity)}">{esc(f.severity)}</span>', esc(f.code), esc(f.pair),
+                 esc(f.message)] for f in res.findings]
+        body = table(["severity", "code", "pair", "finding"], rows, raw=True) if rows else "<p>no findings</p>"
+        parts.append(f'<div><h3 class="{arm}">{arm}: verdict {esc(res.verdict)}</h3>{body}</div>')
+    return '<div class="side">' + "".join(parts) + "</div>"
+
+
+def _measured_html(eis_files: list[str], model_spectrum: dict) -> str:
+    """Fit, DRT and Arrhenius of measured spectra, beside the model."""
+    from lpt.impedance.drt import calculate_drt
+    from lpt.impedance.fit import fit_many
+    from lpt.impedance.io import read_many
+    from lpt.impedance.validate import kramers_kronig
+    from lpt.report import plots
+    from lpt.report.html import esc, figure_to_img, table
+
+    spectra = []
+    for f in eis_files:
+        spectra += read_many(f)
+    circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"
+    out = []
+    curves = {"model (treated)": {**model_spectrum, "color": plots.COLORS["treated"]}}
+    rows = []
+    fits = []
+    try:
+        fits = fit_many(spectra, circuit)
+    except Exception as exc:
+        out.append(f'<p class="note">fit failed: {esc(exc)}</p>')
+    from lpt.impedance.circuit import Circuit
+
+    circ = Circuit(circuit)
+    for i, s in enumerate(spectra):
+        label = Path(s.source).name or f"spectrum {i + 1}"
+        color = plots.COMPONENT_COLORS[i % len(plots.COMPONENT_COLORS)]
+        curves[label] = {"frequency_Hz": s.frequency_Hz, "z": s.z, "style": "o", "color": color}
+        kk = kramers_kronig(s.frequency_Hz, s.z)
+        row = [label, len(s), "yes" if kk.valid else "no", f"{kk.max_residual_percent:.2g}"]
+        if i < len(fits):
+            fr = fits[i]
+            curves[f"{label} fit"] = {"frequency_Hz": s.frequency_Hz,
+                                      "z": circ.predict(s.frequency_Hz, fr.parameters), "style": "--",
+                                      "color": color}
+            row += [f"{fr.chi_square:.3g}", ", ".join(f"{n}={v:.3g}" for n, v in zip(fr.param_names, fr.parameters))]
+        rows.append(row)
+    out.append(figure_to_img(plots.nyquist_bode(curves, f"measured vs model; fit {circuit}"),
+                             "measured spectra, fit and model"))
+    out.append(table(["spectrum", "points", "KK valid", "max KK residual (%)", "χ²", f"fit {circuit}"], rows))
+    drts = {}
+    for s in spectra:
+        try:
+            drts[Path(s.source).name] = calculate_drt(s.frequency_Hz, s.z)
+        except Exception as exc:
+            out.append(f'<p class="note">DRT of {esc(s.source)} failed: {esc(exc)}</p>')
+    if drts:
+        out.append(figure_to_img(plots.drt_plot(drts), "DRT of the measured spectra"))
+    temps = [s.metadata.get("temperature_C") for s in spectra]
+    if all(t is not None for t in temps) and len(set(temps)) >= 2:
+        from lpt.impedance.arrhenius import arrhenius_from_spectra
+
+        try:
+            arr = arrhenius_from_spectra(spectra, temps, circuit)
+            out.append(figure_to_img(plots.arrhenius_plot(arr), "Arrhenius plot"))
+        except Exception as exc:
+            out.append(f'<p class="note">Arrhenius fit failed: {esc(exc)}</p>')
+    else:
+        out.append('<p class="note">Arrhenius plot: needs spectra at two or more temperatures '
+                   "(a temperature_C in each file's metadata).</p>")
+    return "".join(out)
+
+
+def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: int | None = None) -> str:
+    """The HTML text of the report."""
+    from lpt.report import plots
+    from lpt.report.html import esc, figure_to_img, page, table
+
+    data = collect(design, n_cycles)
+    sections = []
+    summ = table(["quantity", "treated", "untreated"], summary_rows(data), num_cols={1, 2})
+    desc = f"<p>{esc(design.description)}</p>" if design.description else ""
+    errs = "".join(f'<p class="note">{esc(e)}</p>' for e in data["errors"])
+    sections.append(("summary", "Summary", desc + summ + errs))
+    sections.append(("screening", "Screening", _screening_html(data)))
+    sections.append(("asr", "Interface ASR breakdown", figure_to_img(plots.asr_breakdown(data["asr"]),
+                                                                     "ASR breakdown per interface")))
+    spectra = {arm: {"frequency_Hz": data["spectra"][arm]["frequency_Hz"], "z": data["spectra"][arm]["z"]}
+               for arm in ARMS}
+    arcs_rows = []
+    for arm in ARMS:
+        for a in data["spectra"][arm]["circuit"].arcs():
+            arcs_rows.append([arm, a.name, _fmt(a.resistance_ohm), _fmt(a.capacitance_F), _fmt(a.alpha, 2),
+                              _fmt(a.tau_s)])
+    c_t = data["spectra"]["treated"]["circuit"]
+    eis_body = (figure_to_img(plots.nyquist_bode(spectra, f"simulated stack at {c_t.temperature_C:.0f} °C, "
+                                                 f"{design.area_cm2:g} cm²"), "Nyquist and Bode of the stack")
+                + "<details><summary>equivalent-circuit elements</summary>"
+                + table(["arm", "element", "R (Ω)", "C (F)", "α", "τ (s)"], arcs_rows, num_cols={2, 3, 4, 5})
+                + "</details>")
+    sections.append(("eis", "Impedance (model)", eis_body))
+    curves = {arm: data["life"][arm]["curves"] for arm in ARMS if arm in data["life"]}
+    sections.append(("voltage", "Voltage–capacity curves", figure_to_img(plots.voltage_curves(curves),
+                                                                         "voltage capacity curves")))
+    if data["life"]:
+        body = figure_to_img(plots.cycling_panels(data["life"]), "capacity, CE and resistance vs cycle")
+    else:
+        body = '<p class="note">life simulation unavailable</p>'
+    sections.append(("cycling", "Cycling: capacity, coulombic efficiency, interface resistance", body))
+    met_rows = []
+    keys = ["capacity_mAh_cm2", "energy_mWh_cm2", "gravimetric_energy_density_Wh_kg",
+            "volumetric_energy_density_Wh_L", "liquid_mg_cm2", "flammable_liquid_mg_cm2",
+            "flammable_liquid_mg_Wh", "flammable_combustion_heat_J_Wh", "liquid_cost_USD_Wh", "safety_class"]
+    for k in keys:
+        met_rows.append([k, *[_fmt(data["metrics"][a].get(k)) if a in data["metrics"] else "–" for a in ARMS]])
+    sections.append(("metrics", "Energy density, flammable content, cost", table(
+        ["quantity (unit in name)", "treated", "untreated"], met_rows, num_cols={1, 2})))
+    if eis_files:
+        sections.append(("measured", "Measured spectra: fit, DRT, Arrhenius",
+                         _measured_html(list(eis_files), spectra["treated"])))
+    return page(f"lpt report — {design.name}", f"source: {design.source}", sections)
+
+
+def write_report(design: Design | str | Path, out: str | Path, eis_files: list[str] | None = None,
+                 n_cycles: int | None = None) -> Path:
+    """Build the report of ``design`` (a Design or a TOML path) and write it atomically."""
+    from lpt.report.html import write_atomic
+
+    d = design if isinstance(design, Design) else load_design(design)
+    return write_atomic(out, build_report(d, eis_files, n_cycles))
+
+
+__all__ = ["SECTION_IDS", "build_report", "collect", "summary_rows", "write_report"]

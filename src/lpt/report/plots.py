@@ -1,0 +1,215 @@
+"""The report's figures, drawn the way the field draws them.
+
+Each function takes plain data (dicts / arrays from the API) and returns a
+:class:`matplotlib.figure.Figure`; nothing here computes physics.  Treated and
+untreated arms keep one colour each across every figure (Okabe–Ito palette, readable
+by colour-blind readers): treated blue, untreated vermillion.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+COLORS = {"treated": "#0072B2", "untreated": "#D55E00", "measured": "#000000", "fit": "#009E73"}
+COMPONENT_COLORS = ["#56B4E9", "#E69F00", "#009E73", "#F0E442", "#CC79A7", "#999999", "#0072B2",
+                    "#D55E00", "#000000"]
+
+plt.rcParams.update({
+    "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8,
+    "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
+})
+
+
+def nyquist_bode(spectra: dict[str, dict], title: str = "") -> Figure:
+    """Nyquist (equal aspect, −Z'' up) and Bode (|Z| and −phase vs log f) side by side.
+
+    ``spectra``: {label: {"frequency_Hz", "z", "color"?, "style"?}}.
+    """
+    sizes = [float(np.max(np.abs(np.asarray(s["z"])))) for s in spectra.values()]
+    zoom = len(sizes) > 1 and max(sizes) > 5 * min(sizes)
+    if zoom:  # one arm's spectrum is tiny beside the other's: add a zoomed Nyquist
+        fig, (ax_n, ax_z, ax_m) = plt.subplots(1, 3, figsize=(13, 4.2))
+    else:
+        fig, (ax_n, ax_m) = plt.subplots(1, 2, figsize=(10, 4.2))
+        ax_z = None
+    ax_p = ax_m.twinx()
+    ax_p.spines["right"].set_visible(True)
+    for label, s in spectra.items():
+        f, z = np.asarray(s["frequency_Hz"]), np.asarray(s["z"])
+        c = s.get("color", COLORS.get(label, None))
+        style = s.get("style", "-")
+        marker = "o" if style == "o" else None
+        ls = "none" if style == "o" else style
+        ax_n.plot(z.real, -z.imag, ls=ls, marker=marker, ms=3, color=c, label=label)
+        if ax_z is not None and np.max(np.abs(z)) <= 5 * min(sizes):
+            ax_z.plot(z.real, -z.imag, ls=ls, marker=marker, ms=3, color=c, label=label)
+        ax_m.loglog(f, np.abs(z), ls=ls, marker=marker, ms=3, color=c, label=f"|Z| {label}")
+        ax_p.semilogx(f, -np.degrees(np.angle(z)), ls=":" if style != "o" else "none",
+                      marker="x" if style == "o" else None, ms=3, color=c)
+        # decade markers on the Nyquist curve help read frequencies off the arcs
+        if style != "o":
+            for dec in range(int(np.floor(np.log10(f.min()))), int(np.ceil(np.log10(f.max()))) + 1):
+                i = int(np.argmin(np.abs(np.log10(f) - dec)))
+                if abs(np.log10(f[i]) - dec) < 0.06 and dec % 2 == 0:
+                    ax_n.plot(z.real[i], -z.imag[i], "o", color=c, ms=3)
+                    ax_n.annotate(f"$10^{{{dec}}}$ Hz", (z.real[i], -z.imag[i]), textcoords="offset points",
+                                  xytext=(2, 4), fontsize=6, color=c)
+    for ax, name, scale in ((ax_n, "Nyquist", max(sizes)), (ax_z, "Nyquist (zoom)", 1.1 * min(sizes))):
+        if ax is None:
+            continue
+        ax.set_xlabel("Z′ (Ω)")
+        ax.set_ylabel("−Z″ (Ω)")
+        ax.set_xlim(0, 1.05 * scale)
+        ax.set_ylim(-0.05 * scale, 0.6 * scale)
+        ax.set_aspect("equal", adjustable="box")
+        ax.axhline(0, color="0.6", lw=0.6)
+        ax.legend(loc="upper left")
+        ax.set_title(name)
+    ax_m.set_xlabel("frequency (Hz)")
+    ax_m.set_ylabel("|Z| (Ω)")
+    ax_p.set_ylabel("−phase (°), dotted")
+    ax_m.legend(loc="lower left")
+    ax_m.set_title("Bode")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def asr_breakdown(asr: dict) -> Figure:
+    """Stacked ASR bars per interface (and bulk), treated vs untreated.
+
+    ``asr``: the :func:`lpt.interface.asr_report` dict.  Each interface's bar is split
+    into the constriction and the parallel solid‖liquid paths, the latter shown by
+    their parts in proportion.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    labels, bottoms = [], {}
+    rows = []
+    for side in ("anode", "cathode"):
+        s = asr["interfaces"][side]
+        for arm in ("treated", "untreated"):
+            total = s[f"{arm}_ohm_cm2"]
+            comps = s["components_ohm_cm2" if arm == "treated" else "untreated_components_ohm_cm2"]
+            constr = comps.get("constriction", 0.0)
+            rest = max(total - constr, 0.0)
+            # share the parallel resistance among the conducting path's parts
+            parts = {k: v for k, v in comps.items() if k not in ("constriction", "solid_path", "liquid_path")
+                     and np.isfinite(v) and v > 0}
+            ssum = sum(parts.values())
+            shares = {k: rest * v / ssum for k, v in parts.items()} if ssum > 0 else {"paths": rest}
+            rows.append((f"{side}\n{arm}", arm, {"constriction": constr, **shares}))
+    rows.append(("SSE bulk\n(both)", "treated", {"SSE bulk": asr["bulk_ohm_cm2"]}))
+    names = []
+    for _, _, parts in rows:
+        for k in parts:
+            if k not in names:
+                names.append(k)
+    cmap = {k: COMPONENT_COLORS[i % len(COMPONENT_COLORS)] for i, k in enumerate(names)}
+    x = np.arange(len(rows))
+    bottoms = np.zeros(len(rows))
+    for k in names:
+        vals = np.array([parts.get(k, 0.0) for _, _, parts in rows])
+        ax.bar(x, vals, bottom=bottoms, color=cmap[k], label=k.replace("solid_", "solid: "), width=0.6,
+               edgecolor=[COLORS[arm] for _, arm, _ in rows], linewidth=1.2)
+        bottoms += vals
+    for xi, (_, arm, _), tot in zip(x, rows, bottoms):
+        ax.annotate(f"{tot:.3g}", (xi, tot), ha="center", va="bottom", fontsize=7, color=COLORS[arm])
+    ax.set_xticks(x, [r[0] for r in rows])
+    ax.set_ylabel("ASR (Ω cm²)")
+    if bottoms.max() / max(bottoms[bottoms > 0].min(), 1e-9) > 100:
+        ax.set_yscale("log")
+        ax.set_ylim(bottom=max(bottoms[bottoms > 0].min() * 0.3, 1e-3))
+    ax.set_title(f"Interface ASR at {asr['temperature_c']:.0f} °C (bar outline: treated blue, untreated vermillion)")
+    ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def voltage_curves(curves: dict[str, dict[int, list]]) -> Figure:
+    """Cell voltage vs specific capacity for a few cycles, both arms."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    any_line = False
+    for arm, per_cycle in curves.items():
+        cycles = sorted(per_cycle)
+        for j, cyc in enumerate(cycles):
+            alpha = 1.0 - 0.55 * j / max(len(cycles) - 1, 1)
+            first = True
+            for cap, volt, _ in per_cycle[cyc]:
+                ok = np.isfinite(cap) & np.isfinite(volt)
+                if ok.sum() < 2:
+                    continue
+                ax.plot(cap[ok], volt[ok], color=COLORS[arm], alpha=alpha, lw=1.2,
+                        label=f"{arm}, cycle {cyc}" if first else None)
+                first = False
+                any_line = True
+    if not any_line:
+        ax.text(0.5, 0.5, "no voltage curves recorded", transform=ax.transAxes, ha="center")
+    ax.set_xlabel("capacity (mAh g⁻¹)")
+    ax.set_ylabel("cell voltage (V)")
+    ax.set_title("Voltage–capacity (charge and discharge)")
+    if any_line:
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def cycling_panels(lives: dict[str, dict]) -> Figure:
+    """Discharge capacity, coulombic efficiency and interfacial resistance vs cycle."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    for arm, lf in lives.items():
+        c = COLORS[arm]
+        n = lf["cycle"]
+        axes[0].plot(n, lf["discharge_capacity_mAh_g"], "o-", ms=2, color=c, label=f"{arm} ({lf['end_reason']})")
+        axes[1].plot(n, 100 * np.asarray(lf["coulombic_efficiency"]), "o-", ms=2, color=c, label=arm)
+        axes[2].semilogy(n, lf["interfacial_resistance_ohm"], "-", color=c, label=f"{arm}: interfaces")
+        axes[2].semilogy(n, lf["asr_anode_ohm_cm2"] / lf.get("area_cm2", 1.0), "--", color=c, lw=0.8,
+                         label=f"{arm}: anode")
+    axes[0].set_ylabel("discharge capacity (mAh g⁻¹)")
+    axes[1].set_ylabel("coulombic efficiency (%)")
+    axes[2].set_ylabel("interfacial resistance (Ω)")
+    for ax in axes:
+        ax.set_xlabel("cycle")
+        ax.legend(fontsize=7)
+    axes[0].set_ylim(bottom=0)
+    fig.tight_layout()
+    return fig
+
+
+def drt_plot(drts: dict[str, object]) -> Figure:
+    """γ(τ) of each measured spectrum (DRTResult)."""
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for i, (label, d) in enumerate(drts.items()):
+        ax.semilogx(d.tau_s, d.gamma_ohm, color=COMPONENT_COLORS[i % len(COMPONENT_COLORS)], label=label)
+        for p in d.peaks:
+            ax.axvline(p.tau_s, color=COMPONENT_COLORS[i % len(COMPONENT_COLORS)], lw=0.5, ls=":")
+    ax.set_xlabel("τ (s)")
+    ax.set_ylabel("γ (Ω)")
+    ax.set_title("Distribution of relaxation times (measured)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def arrhenius_plot(results: dict[str, object]) -> Figure:
+    """ln(1/R) vs 1000/T with the fitted lines and activation energies."""
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for i, (name, r) in enumerate(results.items()):
+        c = COMPONENT_COLORS[i % len(COMPONENT_COLORS)]
+        x = 1000.0 / np.asarray(r.temperature_K)
+        y = -np.log(np.asarray(r.resistance_ohm))
+        ax.plot(x, y, "o", color=c)
+        xs = np.linspace(x.min(), x.max(), 20)
+        ax.plot(xs, np.log(r.prefactor) - r.activation_energy_eV / 8.617333262e-5 * xs / 1000.0, "-", color=c,
+                label=f"{name}: Ea = {r.activation_energy_eV:.2f} ± {r.stderr_eV:.2f} eV")
+    ax.set_xlabel("1000 / T (K⁻¹)")
+    ax.set_ylabel("ln(1/R / S)")
+    ax.set_title("Arrhenius (measured spectra)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
