@@ -1,0 +1,203 @@
+"""``lpt eis ...``: validate, fit, DRT and Arrhenius analysis of measured spectra.
+
+Thin: parse the arguments, call :mod:`lpt.impedance`, print a rich table or one
+JSON document (keys fixed by CONTRACT.md). Errors are :class:`LptError` and the
+top-level ``lpt.cli.main`` turns them into one sentence.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from lpt.errors import LptError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Impedance: validate (Kramers-Kronig), fit, DRT, Arrhenius.")
+
+# `eis simulate DESIGN.toml` (design -> stack circuit, lpt.impedance.model) is added
+# here by the lead: @app.command("simulate") in this module or app.command()(...)
+# from model.py.
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _print_json(obj) -> None:
+    from lpt.cli import print_json
+
+    print_json(obj)
+
+
+@app.command("validate")
+def validate_command(
+    file: Path = typer.Argument(..., help="Spectrum file (CSV, .mpt, .DTA, .z, Autolab)."),
+    threshold_percent: float = typer.Option(2.0, help="Largest residual (% of |Z|) accepted as valid."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Linear Kramers-Kronig test (Schönleber 2014)."""
+    from lpt.impedance.io import read_all
+    from lpt.impedance.validate import kramers_kronig
+
+    spectra = read_all(file)
+    results = [kramers_kronig(s.frequency_Hz, s.z, threshold_percent=threshold_percent) for s in spectra]
+    doc = {
+        "valid": all(r.valid for r in results),
+        "max_residual_percent": max(r.max_residual_percent for r in results),
+        "threshold_percent": threshold_percent,
+        "spectra": [{"file": s.source, "valid": r.valid, "max_residual_percent": r.max_residual_percent,
+                     "n_rc": r.n_rc, "mu": r.mu, "notes": s.notes} for s, r in zip(spectra, results)],
+    }
+    if json_out:
+        _print_json(doc)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Kramers-Kronig test (valid if max residual < {threshold_percent} % of |Z|)")
+    for col in ("spectrum", "valid", "max residual (%)", "RC elements", "mu"):
+        table.add_column(col)
+    for row in doc["spectra"]:
+        table.add_row(row["file"], "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
+                      str(row["n_rc"]), f"{row['mu']:.3f}")
+    _console().print(table)
+
+
+@app.command("fit")
+def fit_command(
+    files: List[Path] = typer.Argument(..., help="Spectrum files or folders of them."),
+    circuit: str = typer.Option(..., "--circuit", help='impedance.py syntax, e.g. "R0-p(R1,CPE1)-W1".'),
+    weighting: str = typer.Option("modulus", help="modulus | proportional | unit"),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Complex nonlinear least-squares fit of one circuit to every spectrum."""
+    from lpt.impedance.circuit import Circuit
+    from lpt.impedance.fit import fit_many
+    from lpt.impedance.io import read_many
+
+    model = Circuit(circuit)
+    spectra = read_many(files)
+    start = time.perf_counter()
+    fits = fit_many(spectra, model, weighting=weighting)
+    wall = time.perf_counter() - start
+    doc = {"spectra": [{"file": s.source, "circuit": model.circuit, "converged": r.converged,
+                        "chi_square": r.chi_square, "weighting": r.weighting, "n_points": r.n_points,
+                        "parameters": r.as_dict(),
+                        "units": dict(zip(model.param_names, model.param_units))}
+                       for s, r in zip(spectra, fits)],
+           "wall_s": wall}
+    if json_out:
+        _print_json(doc)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{model.circuit} ({weighting} weighting, {len(spectra)} spectra, {wall:.2f} s)")
+    for col in ("spectrum", "parameter", "value", "stderr", "unit"):
+        table.add_column(col)
+    for row in doc["spectra"]:
+        name = Path(row["file"]).name
+        for n, u in zip(model.param_names, model.param_units):
+            p = row["parameters"][n]
+            err = f"{p['stderr']:.3g}" if p["stderr"] is not None else "-"
+            table.add_row(name, n, f"{p['value']:.5g}", err, u)
+            name = ""
+        table.add_row("", "chi²", f"{row['chi_square']:.4g}", "", "")
+        table.add_row("", "converged", "yes" if row["converged"] else "NO", "", "", end_section=True)
+    _console().print(table)
+
+
+@app.command("drt")
+def drt_command(
+    file: Path = typer.Argument(..., help="Spectrum file."),
+    lambda_: Optional[float] = typer.Option(None, "--lambda", help="Regularization (default: GCV)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Distribution of relaxation times (Tikhonov + Gaussian RBF, GCV)."""
+    from lpt.impedance.drt import calculate_drt
+    from lpt.impedance.io import read
+
+    s = read(file)
+    r = calculate_drt(s.frequency_Hz, s.z, lambda_=lambda_)
+    doc = {"tau_s": r.tau_s, "gamma_ohm": r.gamma_ohm,
+           "peaks": [{"tau_s": p.tau_s, "resistance_ohm": p.resistance_ohm,
+                      "frequency_Hz": 1 / (2 * 3.141592653589793 * p.tau_s)} for p in r.peaks],
+           "r_inf_ohm": r.r_inf_ohm, "inductance_H": r.inductance_H, "lambda": r.lambda_,
+           "file": s.source}
+    if json_out:
+        _print_json(doc)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"DRT of {s.source}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g}")
+    for col in ("peak", "tau (s)", "f = 1/(2 pi tau) (Hz)", "R (ohm)"):
+        table.add_column(col)
+    for k, p in enumerate(doc["peaks"], 1):
+        table.add_row(str(k), f"{p['tau_s']:.4g}", f"{p['frequency_Hz']:.4g}", f"{p['resistance_ohm']:.4g}")
+    _console().print(table)
+
+
+def _split_temperatures(files: List[Path], temperatures: List[str]) -> tuple[list[Path], list[float]]:
+    """Temperatures may be repeated (``--temperatures-c 25 --temperatures-c 40``),
+    comma-separated (``25,40``) or listed after one flag (``--temperatures-c 25 40``),
+    in which case click hands the later numbers over as FILE arguments."""
+    temps: list[float] = []
+    for t in temperatures:
+        for part in str(t).split(","):
+            if part.strip():
+                try:
+                    temps.append(float(part))
+                except ValueError:
+                    raise LptError(f'--temperatures-c: "{part}" is not a temperature in °C.') from None
+    kept = []
+    for f in files:
+        try:
+            value = float(str(f))
+        except ValueError:
+            kept.append(f)
+            continue
+        if f.exists():
+            kept.append(f)
+        else:
+            temps.append(value)
+    return kept, temps
+
+
+@app.command("arrhenius")
+def arrhenius_command(
+    files: List[Path] = typer.Argument(..., help="One spectrum file per temperature."),
+    temperatures_c: List[str] = typer.Option(..., "--temperatures-c", help="Temperatures in °C, one per file."),
+    circuit: str = typer.Option(..., "--circuit", help="Circuit fitted at every temperature."),
+    weighting: str = typer.Option("modulus", help="modulus | proportional | unit"),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Activation energy of every resistor: ln(1/R) vs 1/T."""
+    from lpt.impedance.arrhenius import arrhenius_from_spectra
+    from lpt.impedance.io import read_many
+
+    files, temps = _split_temperatures(files, temperatures_c)
+    spectra = read_many(files)
+    if len(temps) != len(spectra):
+        raise LptError(f"{len(spectra)} spectra need {len(spectra)} temperatures (--temperatures-c), "
+                       f"got {len(temps)}.")
+    results = arrhenius_from_spectra(spectra, temps, circuit, weighting=weighting)
+    doc = {"processes": {n: {"activation_energy_eV": r.activation_energy_eV, "stderr_eV": r.stderr_eV,
+                             "prefactor": r.prefactor, "prefactor_unit": "S",
+                             "resistance_ohm": r.resistance_ohm, "temperature_K": r.temperature_K}
+                         for n, r in results.items()},
+           "regression": "ln(1/R) = ln(A) - Ea/(k_B T)"}
+    if json_out:
+        _print_json(doc)
+        return
+    from rich.table import Table
+
+    table = Table(title="Arrhenius: 1/R = A exp(-Ea / k_B T)")
+    for col in ("process", "Ea (eV)", "± (eV)", "A (S)"):
+        table.add_column(col)
+    for n, r in results.items():
+        table.add_row(n, f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}")
+    _console().print(table)
