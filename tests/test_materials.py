@@ -136,19 +136,21 @@ def test_conductivities_lie_between_thin_film_polymers_and_liquids():
 
 def test_activation_energies_are_those_of_ion_hopping():
     """Fact: every activation energy is 0.1-1.2 eV: below is faster than liquids,
-    above would freeze the conductor at room temperature."""
+    above would freeze the conductor at room temperature.  NMC532 is the exception by
+    design: it mirrors PyBaMM's Xu2019 electrode, which has no Arrhenius terms, for the
+    lpt-vs-PyBaMM cross-check."""
     for record in load_all().values():
         for field, value in record.numeric_fields().items():
-            if field.endswith("_eV"):
+            if field.endswith("_eV") and not (record.id == "NMC532" and value == 0.0):
                 assert 0.1 <= value <= 1.2, f"{record.id}.{field} = {value}"
 
 
 def test_densities_are_those_of_condensed_matter():
-    """Fact: 0.6 g/cm3 (hexane solutions) to 8 g/cm3 (heavier than any Ta garnet)."""
+    """Fact: 0.5 g/cm3 (Li metal, 0.534, the lightest solid) to 8 g/cm3 (heavier than any Ta garnet)."""
     for record in load_all().values():
         for field, value in record.numeric_fields().items():
             if field.endswith("density_g_cm3"):
-                assert 0.6 <= value <= 8.0, f"{record.id}.{field} = {value}"
+                assert 0.5 <= value <= 8.0, f"{record.id}.{field} = {value}"
 
 
 def test_every_window_is_a_window():
