@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench clean browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,8 +20,16 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/lpt demo --out out/report.html
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n 2 tests
+
+# The report test renders the HTML in headless Chromium (Debian's package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the report test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null ) \
+	  || echo "chromium could not be installed: the browser test will be skipped"; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/interface.py
