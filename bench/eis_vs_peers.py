@@ -28,12 +28,12 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 # One BLAS thread for every contender: the numbers then measure the algorithms, not
 # how a shared 2-core machine schedules threads (pyimpspec runs with num_procs=1).
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))

@@ -357,11 +357,6 @@ def cells_from_designs(designs: Sequence) -> CellParameters:
     )
 
 
-def sse_resistance_ohm_m2(cells: CellParameters, temperature_K: np.ndarray) -> np.ndarray:
-    """Ohmic resistance of the SSE separator, ``L / σ(T)`` (single-ion conductor), Ω m²."""
-    return cells.sse_thickness_m / (cells.sse_conductivity_S_m * arrhenius_factor(cells.sse_Ea_eV, temperature_K))
-
-
-def overpotential(current_A_m2: np.ndarray, i0_A_m2: np.ndarray, temperature_K: np.ndarray) -> np.ndarray:
-    """Symmetric Butler–Volmer overpotential ``(2RT/F) asinh(i / 2 i₀)`` (α = 0.5)."""
-    return (2.0 * R_GAS / F) * temperature_K * np.arcsinh(current_A_m2 / (2.0 * i0_A_m2))
+def sse_resistance_ohm_m2(thickness_m, conductivity_S_m, activation_energy_eV, temperature_K) -> np.ndarray:
+    """Ohmic resistance of the SSE separator, ``L / σ(T)`` (a single-ion conductor), Ω m²."""
+    return thickness_m / (conductivity_S_m * arrhenius_factor(activation_energy_eV, temperature_K))

@@ -13,13 +13,16 @@ Numerics: all designs advance in lockstep through the protocol's steps, vectoriz
 designs; a design that reaches its cut-off waits (masked) until the step ends for all.
 
 - Constant current: the particle is propagated *exactly* in time (exponential
-  integrator), so a CC step needs no time steps: the voltage is sampled on a coarse and a
-  fine grid to bracket the cut-off, and the crossing is located by regula falsi
-  (Illinois) to ~1e-9 of the step.  Capacity and energy come from the exact state and the
-  sampled curve.
+  integrator), so a CC step needs no time steps: the voltage is sampled over a window
+  (the step's duration in the previous cycle, else the time to fill or empty the
+  particle), then inside the bracketing interval, and the end is located by regula falsi
+  (Illinois) to 1e-10 of the step or 1 µV.  A step ends at its cut-off voltage, its time
+  limit, or when the particle surface is full (discharge) or empty (charge), like
+  PyBaMM's stoichiometry events.  Energy by Simpson's rule over the exact curve.
 - Constant voltage: the current is piecewise linear in time; each sub-step solves for the
-  end current by Newton's method (a scalar per design), sub-steps adapt to a ~30 % change
-  of current, and the step ends where the current crosses its limit.
+  end current (safeguarded Newton on the surface lithiation, a scalar per design),
+  sub-steps adapt to a ~50 % change of current, and the step ends where the current
+  crosses its limit.
 - Rest: one exact propagation.
 """
 
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lpt.cycling.cell import OCV_GRID, CellParameters, arrhenius_factor
+from lpt.cycling.cell import OCV_GRID, CellParameters, arrhenius_factor, sse_resistance_ohm_m2
 from lpt.cycling.interface_hook import ConstantInterface, InterfaceHook, InterfaceState, interface_state
 from lpt.cycling.particle import ParticleGrid, particle_grid
 from lpt.cycling.protocol import Current, Protocol, Step, parse_protocol
@@ -43,6 +46,7 @@ END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit"
 _F = 96485.33212
 _R = 8.314462618
 _Y_EPS = 1e-9
+_Y_SURFACE_LIMIT = 1e-6  # a CC step ends when the particle surface is this close to full/empty
 
 
 @dataclass
@@ -62,6 +66,9 @@ class CyclingResult:
       cycle, which was then not run;
     - ``capacity_threshold``: the discharge capacity fell below ``capacity_threshold`` ×
       the first cycle's (only when a threshold is given); that cycle is the last one.
+
+    ``initial_lithiation``/``final_lithiation`` are each design's mean lithiation of the
+    cathode particle at the start and the end of the run.
 
     ``curves[cycle]`` (for the cycles asked for) is a list of per-step dicts with arrays
     ``(n_points, n_designs)``: ``capacity_mAh_g`` (charge passed in the step), ``voltage_V``
@@ -86,6 +93,8 @@ class CyclingResult:
     end_reason: list[str]
     cycles_completed: np.ndarray
     wall_s: float
+    initial_lithiation: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    final_lithiation: np.ndarray = field(default_factory=lambda: np.zeros(0))
     curves: dict[int, list[dict]] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -163,7 +172,7 @@ class _Engine:
         if iface.asr_bulk_ohm_cm2 is not None:
             bulk = iface.asr_bulk_ohm_cm2[idx] * 1e-4
         else:
-            bulk = c.sse_thickness_m[idx] / (c.sse_conductivity_S_m[idx] * arrhenius_factor(c.sse_Ea_eV[idx], T))
+            bulk = sse_resistance_ohm_m2(c.sse_thickness_m[idx], c.sse_conductivity_S_m[idx], c.sse_Ea_eV[idx], T)
         i0c = c.i0_cathode_A_m2[idx] * arrhenius_factor(c.i0_cathode_Ea_eV[idx], T)
         i0a = c.i0_anode_A_m2[idx] * arrhenius_factor(c.i0_anode_Ea_eV[idx], T)
         return _Active(
@@ -279,42 +288,48 @@ class _Engine:
             sub = b.subset(rows)
             return self._volts(sub, self.surface_cc(a_s[rows], sub, g[rows], t), drop[rows], xc_num[rows])
 
+        def margin(t, rows):
+            """> 0 while the step may go on: above the cut-off, and the particle surface
+            not yet full (discharge) or empty (charge) — as PyBaMM's stoichiometry events."""
+            sub = b.subset(rows)
+            ys = self.surface_cc(a_s[rows], sub, g[rows], t)
+            f = np.where(current[rows] > 0, 1.0 - _Y_SURFACE_LIMIT - ys, ys - _Y_SURFACE_LIMIT)
+            if v_cut is not None:
+                f = np.minimum(f, (self._volts(sub, ys, drop[rows], xc_num[rows]) - v_cut) * sign[rows])
+            return f
+
+        everyone = np.arange(m)
         t_stop = t_end.copy()
-        if v_cut is not None:
-            # 1) a window: the last cycle's duration (+10 %) if known, else the whole range
-            window = t_end if t_guess is None else np.minimum(1.1 * t_guess + 1.0, t_end)
-            s = np.linspace(0.0, 1.0, n_s + 1)[:, None]
-            f = (volts(s * window) - v_cut) * sign          # > 0 while the step may go on
-            at_once = f[0] <= 0
-            hit = f[1:] <= 0
-            found = hit.any(axis=0) & ~at_once
-            k = hit.argmax(axis=0)
-            lo = np.where(found, window * s[k, 0], 0.0)
-            hi = np.where(found, window * s[k + 1, 0], 0.0)
-            rest = np.flatnonzero(~found & ~at_once & (window < t_end))
-            if rest.size:  # the cut-off lies beyond the window: scan the remaining range
-                s2 = window[rest] + s[1:] * (t_end[rest] - window[rest])
-                f2 = (volts(s2, rest) - v_cut) * sign[rest]
-                hit2 = f2 <= 0
-                ok = hit2.any(axis=0)
-                k2 = hit2.argmax(axis=0)
-                prev = np.where(k2 > 0, s2[np.maximum(k2 - 1, 0), np.arange(rest.size)], window[rest])
-                found[rest[ok]] = True
-                lo[rest[ok]] = prev[ok]
-                hi[rest[ok]] = s2[k2, np.arange(rest.size)][ok]
-            ref = np.flatnonzero(found)
-            if ref.size:
-                # 2) sample inside the bracket, 3) regula falsi (Illinois) on the last interval
-                sr = lo[ref] + s * (hi[ref] - lo[ref])
-                fr = (volts(sr, ref) - v_cut) * sign[ref]
-                hit = fr[1:] <= 0
-                k = hit.argmax(axis=0)
-                cols = np.arange(ref.size)
-                ta, tb = sr[k, cols], sr[k + 1, cols]
-                fa, fb = fr[k, cols], fr[k + 1, cols]
-                t_stop[ref] = self._illinois(b.subset(ref), a_s[ref], g[ref], drop[ref], xc_num[ref],
-                                             v_cut, sign[ref], ta, tb, fa, fb)
-            t_stop[at_once] = 0.0
+        # 1) a window: the last cycle's duration (+10 %) if known, else the whole range
+        window = t_end if t_guess is None else np.minimum(1.1 * t_guess + 1.0, t_end)
+        s = np.linspace(0.0, 1.0, n_s + 1)[:, None]
+        f = margin(s * window, everyone)
+        at_once = f[0] <= 0
+        hit = f[1:] <= 0
+        found = hit.any(axis=0) & ~at_once
+        k = hit.argmax(axis=0)
+        lo = np.where(found, window * s[k, 0], 0.0)
+        hi = np.where(found, window * s[k + 1, 0], 0.0)
+        rest = np.flatnonzero(~found & ~at_once & (window < t_end))
+        if rest.size:  # the end lies beyond the window: scan the remaining range
+            s2 = window[rest] + s[1:] * (t_end[rest] - window[rest])
+            hit2 = margin(s2, rest) <= 0
+            ok = hit2.any(axis=0)
+            k2 = hit2.argmax(axis=0)
+            cols = np.arange(rest.size)
+            prev = np.where(k2 > 0, s2[np.maximum(k2 - 1, 0), cols], window[rest])
+            found[rest[ok]] = True
+            lo[rest[ok]] = prev[ok]
+            hi[rest[ok]] = s2[k2, cols][ok]
+        ref = np.flatnonzero(found)
+        if ref.size:
+            # 2) sample inside the bracket, 3) regula falsi (Illinois) on the last interval
+            sr = lo[ref] + s * (hi[ref] - lo[ref])
+            fr = margin(sr, ref)
+            k = (fr[1:] <= 0).argmax(axis=0)
+            cols = np.arange(ref.size)
+            t_stop[ref] = _illinois(margin, ref, sr[k, cols], sr[k + 1, cols], fr[k, cols], fr[k + 1, cols])
+        t_stop[at_once] = 0.0
         # 4) the curve and the energy: Simpson's rule on an even grid over [0, t_stop]
         n_e = max(n_s, 100) if record else n_s
         se = np.linspace(0.0, 1.0, n_e + 1)[:, None]
@@ -328,41 +343,6 @@ class _Engine:
         self._book(b.idx, charge, t_stop)
         curve = {"t": te, "v": ve, "q": np.abs(current) * te} if record else None
         return charge, energy, t_stop, curve
-
-    def _illinois(self, sub: _Active, a_s, g, drop, xc_num, v_cut, sign, ta, tb, fa, fb,
-                  max_iter: int = 40) -> np.ndarray:
-        """Regula falsi (Illinois variant) for the cut-off time inside ``[ta, tb]``.
-
-        Near the end of a step the voltage can fall (or rise) almost singularly (the
-        surface of the particle empties or fills and i₀ → 0), where plain linear
-        interpolation is poor; iterate each design until its bracket is below 1e-10 of the
-        step or its voltage within 1 µV of the cut-off.
-        """
-        t_out = ta + fa * (tb - ta) / np.where(fa != fb, fa - fb, 1.0)
-        todo = np.arange(ta.size)
-        side = np.zeros(ta.size)
-        for _ in range(max_iter):
-            conv = (np.abs(tb - ta) <= 1e-10 * tb) | (np.minimum(np.abs(fa), np.abs(fb)) < 1e-6)
-            if conv.all():
-                break
-            if conv.any():
-                keep = ~conv
-                todo, ta, tb, fa, fb, side = todo[keep], ta[keep], tb[keep], fa[keep], fb[keep], side[keep]
-                sub = sub.subset(keep)
-                a_s, g, drop, xc_num, sign = a_s[keep], g[keep], drop[keep], xc_num[keep], sign[keep]
-            tc = tb - fb * (tb - ta) / np.where(fb != fa, fb - fa, -1.0)
-            # never closer than 1e-3 of the bracket to an end: keeps the bracket shrinking
-            width = tb - ta
-            tc = np.minimum(np.maximum(tc, ta + 1e-3 * width), tb - 1e-3 * width)
-            fc = (self._volts(sub, self.surface_cc(a_s, sub, g, tc), drop, xc_num) - v_cut) * sign
-            move_b = fc <= 0
-            fa = np.where(move_b & (side == 1), fa * 0.5, fa)
-            fb = np.where(~move_b & (side == -1), fb * 0.5, fb)
-            ta, fa = np.where(move_b, ta, tc), np.where(move_b, fa, fc)
-            tb, fb = np.where(move_b, tc, tb), np.where(move_b, fc, fb)
-            side = np.where(move_b, 1.0, -1.0)
-            t_out[todo] = np.where(np.abs(fa) < np.abs(fb), ta, tb)
-        return t_out
 
     def hold_step(self, b: _Active, v_hold: float, i_end: np.ndarray | None, t_limit: float | None,
                   record: bool, max_substeps: int = 400) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict | None]:
@@ -418,7 +398,8 @@ class _Engine:
             t_run[r] += h
             rel = np.abs(i1 - ip) / np.maximum(np.abs(ip), 1e-300)
             dt[r] = h * np.minimum(np.maximum(_HOLD_CHANGE / np.maximum(rel, 1e-6), 0.5), 2.5)
-            ratio[r] = (i1 / np.where(ip != 0, ip, 1.0)) ** np.where(h > 0, dt[r] / np.maximum(h, 1e-300), 1.0)
+            decay = np.minimum(np.maximum(i1 / np.where(ip != 0, ip, 1.0), 1e-3), 1.5)
+            ratio[r] = decay ** (dt[r] / np.maximum(h, 1e-300))
             i_prev[r] = i1
             done = ends | (t_run[r] >= t_lim * (1 - 1e-12)) | (np.abs(i1) < 1e-12)
             running[r[done]] = False
@@ -468,15 +449,18 @@ class _Engine:
             cur = (ys - ys_base) / dys_dI
             v, dv = self.voltage(b, ys, cur, dys_dI)
             f = v - v_target
-            # done: at the voltage (0.1 µV), or pinned at an empty/full surface (I → 0 there)
-            if ((np.abs(f) < 1e-7) | (hi - lo < 1e-9)).all():
+            # done: at the voltage (0.1 µV), or pinned at an empty/full surface (I → 0 there);
+            # a design that is done stays put, so its result does not depend on the others
+            done = (np.abs(f) < 1e-7) | (hi - lo < 1e-9)
+            if done.all():
                 break
             # V falls with z: f > 0 means the root lies at larger z
             up = f > 0
             lo = np.where(up, z, lo)
             hi = np.where(up, hi, z)
             z_new = z - f * dys_dI / (np.minimum(dv, -1e-300) * (ys - ys * ys))
-            z = np.where((z_new > lo) & (z_new < hi), z_new, 0.5 * (lo + hi))
+            z_new = np.where((z_new > lo) & (z_new < hi), z_new, 0.5 * (lo + hi))
+            z = np.where(done, z, z_new)
         return cur
 
     def rest_step(self, b: _Active, duration: float, record: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict | None]:
@@ -496,6 +480,38 @@ class _Engine:
         self.anode_C_m2[idx] -= charge
         self.throughput_C_m2[idx] += np.abs(charge)
         self.time_s[idx] += dt
+
+
+def _illinois(fun, rows: np.ndarray, ta, tb, fa, fb, max_iter: int = 40) -> np.ndarray:
+    """Regula falsi (Illinois variant) for the root of ``fun(t, rows)`` in ``[ta, tb]``.
+
+    ``fun`` is positive at ``ta`` and ≤ 0 at ``tb``.  Near the end of a step the voltage
+    can fall (or rise) almost singularly (the particle surface fills or empties and i₀ → 0),
+    where plain linear interpolation is poor; each design iterates until its bracket is
+    below 1e-10 of the step or its margin within 1e-6 (1 µV), independently of the others.
+    """
+    t_out = ta + fa * (tb - ta) / np.where(fa != fb, fa - fb, 1.0)
+    todo = np.arange(ta.size)
+    side = np.zeros(ta.size)
+    for _ in range(max_iter):
+        conv = (np.abs(tb - ta) <= 1e-10 * tb) | (np.minimum(np.abs(fa), np.abs(fb)) < 1e-6)
+        if conv.all():
+            break
+        if conv.any():
+            keep = ~conv
+            todo, ta, tb, fa, fb, side = todo[keep], ta[keep], tb[keep], fa[keep], fb[keep], side[keep]
+        tc = tb - fb * (tb - ta) / np.where(fb != fa, fb - fa, -1.0)
+        width = tb - ta  # never closer than 1e-3 of the bracket to an end
+        tc = np.minimum(np.maximum(tc, ta + 1e-3 * width), tb - 1e-3 * width)
+        fc = fun(tc, rows[todo])
+        move_b = fc <= 0
+        fa = np.where(move_b & (side == 1), fa * 0.5, fa)
+        fb = np.where(~move_b & (side == -1), fb * 0.5, fb)
+        ta, fa = np.where(move_b, ta, tc), np.where(move_b, fa, fc)
+        tb, fb = np.where(move_b, tc, tb), np.where(move_b, fc, fb)
+        side = np.where(move_b, 1.0, -1.0)
+        t_out[todo] = np.where(np.abs(fa) < np.abs(fb), ta, tb)
+    return t_out
 
 
 def _temperatures(temperature_K, cells: CellParameters) -> np.ndarray:
@@ -581,7 +597,8 @@ def simulate(
     hook = interface_hook if interface_hook is not None else ConstantInterface()
     T_base = _temperatures(temperature_K, cells)
     eng = _Engine(cells, particle_grid(n_shells))
-    eng.a[:] = eng.grid.state(_initial_lithiation(initial_state, cells, proto))
+    y_start = _initial_lithiation(initial_state, cells, proto)
+    eng.a[:] = eng.grid.state(y_start)
     record_cycles = {int(c) for c in record_cycles}
 
     all_idx = np.arange(n)
@@ -695,7 +712,8 @@ def simulate(
 
     return CyclingResult(
         names=cells.name, protocol=str(proto), end_reason=end_reason.tolist(),
-        cycles_completed=completed, wall_s=_time.perf_counter() - t_wall, curves=curves, **out)
+        cycles_completed=completed, wall_s=_time.perf_counter() - t_wall, curves=curves,
+        initial_lithiation=y_start, final_lithiation=eng.a @ eng.grid.mean, **out)
 
 
 def _curve_for_batch(step: Step, si: int, curve: dict | None, idx: np.ndarray, n: int, per_g: np.ndarray) -> dict:

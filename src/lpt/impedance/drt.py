@@ -38,6 +38,7 @@ minima that separate it from its neighbours.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import nnls
@@ -69,6 +70,32 @@ def _basis(y_centres: np.ndarray, epsilon: float, y: np.ndarray):
     d = y[:, None] - y_centres[None, :]
     phi = np.exp(-(epsilon * d) ** 2)
     return phi, -2 * epsilon**2 * d * phi
+
+
+@lru_cache(maxsize=32)
+def _operators(f_bytes: bytes, fwhm_spacings: float):
+    """Everything that depends on the frequencies only (basis, kernel integrals,
+    regularization factor), cached: a batch of spectra on one frequency grid
+    pays for it once."""
+    omega = 2 * np.pi * np.frombuffer(f_bytes, dtype=float)
+    y_c = np.sort(np.unique(np.log(1 / omega)))
+    if len(y_c) < 3:
+        raise LptError("the DRT needs at least three distinct frequencies.")
+    spacing = np.mean(np.diff(y_c))
+    epsilon = 2 * np.sqrt(np.log(2)) / (fwhm_spacings * spacing)
+    pad = 4.0 / epsilon
+    # 0.02 in ln tau resolves both the kernel (width ~1) and the basis (FWHM >= 0.2).
+    y = np.arange(y_c[0] - pad - 3.0, y_c[-1] + pad + 3.0, 0.02)
+    dy = y[1] - y[0]
+    phi, dphi = _basis(y_c, epsilon, y)
+    wt = omega[:, None] * np.exp(y)[None, :]
+    k_re = 1.0 / (1.0 + wt**2)
+    k_im = -wt / (1.0 + wt**2)
+    a_re, a_im = (k_re @ phi) * dy, (k_im @ phi) * dy
+    # x^T M x = |Gamma x|^2 with M = int phi' phi' dy = V diag(s) V^T.
+    s, V = np.linalg.eigh(dphi.T @ dphi * dy)
+    gamma_reg = np.sqrt(np.clip(s, 0, None))[:, None] * V.T
+    return y_c, epsilon, a_re, a_im, gamma_reg
 
 
 def calculate_drt(f, Z, lambda_: float | None = None, fwhm_spacings: float = 2.0,
@@ -107,20 +134,7 @@ def calculate_drt(f, Z, lambda_: float | None = None, fwhm_spacings: float = 2.0
     omega = 2 * np.pi * f
     if inductance is None:
         inductance = bool(Z.imag[np.argmax(f)] > 0)
-    y_c = np.sort(np.unique(np.log(1 / omega)))
-    if len(y_c) < 3:
-        raise LptError("the DRT needs at least three distinct frequencies.")
-    spacing = np.mean(np.diff(y_c))
-    epsilon = 2 * np.sqrt(np.log(2)) / (fwhm_spacings * spacing)
-    pad = 4.0 / epsilon
-    # 0.02 in ln tau resolves both the kernel (width ~1) and the basis (FWHM >= 0.2).
-    y = np.arange(y_c[0] - pad - 3.0, y_c[-1] + pad + 3.0, 0.02)
-    dy = y[1] - y[0]
-    phi, dphi = _basis(y_c, epsilon, y)
-    wt = omega[:, None] * np.exp(y)[None, :]
-    k_re = 1.0 / (1.0 + wt**2)
-    k_im = -wt / (1.0 + wt**2)
-    a_re, a_im = (k_re @ phi) * dy, (k_im @ phi) * dy
+    y_c, epsilon, a_re, a_im, gamma_reg = _operators(np.ascontiguousarray(f).tobytes(), fwhm_spacings)
     # Columns: R_inf, [L], gamma coefficients. Scaled so every unknown is O(1).
     scale = float(np.max(np.abs(Z)))
     l_scale = scale / omega.max()
@@ -131,9 +145,6 @@ def calculate_drt(f, Z, lambda_: float | None = None, fwhm_spacings: float = 2.0
     A = A * w[:, None]
     b = np.concatenate([Z.real, Z.imag]) / scale * w
     n_extra = 1 + int(inductance)
-    reg = dphi.T @ dphi * dy
-    s, V = np.linalg.eigh(reg)
-    gamma_reg = np.sqrt(np.clip(s, 0, None))[:, None] * V.T
     G = np.zeros((len(y_c), A.shape[1]))
     G[:, n_extra:] = gamma_reg
     GtG = G.T @ G

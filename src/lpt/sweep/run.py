@@ -87,7 +87,7 @@ def write_atomic(table: pd.DataFrame, final: Path) -> None:
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), fh, compression="zstd")
+            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), fh, compression="lz4")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
