@@ -32,6 +32,7 @@ browser:
 	  || echo "chromium could not be installed: the browser test will be skipped"; }
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[dev,bench]"
 	$(BIN)/python bench/interface.py
 	$(BIN)/python bench/cycling_vs_pybamm.py
 	$(BIN)/python bench/eis_vs_peers.py

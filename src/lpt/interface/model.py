@@ -34,7 +34,7 @@ R_J_MOLK = 8.314462618
 def arrhenius(Ea_eV: np.ndarray | float, T_K: np.ndarray | float) -> np.ndarray:
     """Conductance (or rate) factor relative to the reference temperature (25 °C)."""
     T_ref = parameters().reference_temperature_C + 273.15
-    return np.exp(-np.asarray(Ea_eV) / K_B_EV * (1.0 / np.asarray(T_K) - 1.0 / T_ref))
+    return np.exp(np.multiply(Ea_eV, -(1.0 / np.asarray(T_K) - 1.0 / T_ref) / K_B_EV))
 
 
 @dataclass
