@@ -7,7 +7,6 @@ killed mid-sweep is in tests/test_sweep_dask.py.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -15,9 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lpt.design import load_design
 from lpt.errors import LptError
-from lpt.interface import build_inputs, evaluate
+from lpt.interface import build_inputs
 from lpt import metrics
 from lpt.sweep import chunk as chunk_mod
 from lpt.sweep import expand, load_results, load_sweep, pareto_front, pareto_ranks, run_sweep
@@ -439,3 +437,31 @@ def test_cli_bad_sweep_is_one_sentence(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.startswith(f"error: {p} ([vary] applied to") and err.count("\n") == 1
     assert "electrolyte.thickness_um" in err
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "sweeps").glob("*.toml")), ids=lambda p: p.name)
+def test_shipped_sweep_files_expand(path):
+    plan = expand(load_sweep(path))
+    assert plan.n > 0 and plan.frame["design_id"].is_unique
+
+
+def test_a_key_without_a_rule_takes_the_exact_path(tmp_path):
+    # cathode.particle_radius_um has no vectorized rule: each distinct value is its
+    # own group, built by build_inputs itself — slower, never wrong
+    p = write_sweep(tmp_path, """
+[sampling]
+method = "random"
+n = 20
+[vary]
+"cathode.particle_radius_um" = { min = 0.1, max = 5.0 }
+"stack_pressure_MPa" = { min = 0.5, max = 5.0 }
+""")
+    plan = expand(load_sweep(p))
+    spec = ChunkSpec(plan.sweep.base_raw, plan.sweep.source, ("asr", "utilization"))
+    out, stats = evaluate_chunk(spec, plan.frame)
+    assert stats["groups"] == 20 and stats["exact_groups"] == 0
+    from lpt.interface import asr_report
+
+    d = _designs(spec, plan.frame, build_batch(spec, plan.frame))[7]
+    assert d.cathode.particle_radius_um == pytest.approx(plan.frame["cathode.particle_radius_um"].iat[7])
+    assert out["cathode_utilization"].iat[7] == pytest.approx(asr_report(d)["cathode_utilization"]["treated"], rel=1e-12)

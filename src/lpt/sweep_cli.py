@@ -24,7 +24,8 @@ class _SweepGroup(TyperGroup):
 
 
 app = typer.Typer(cls=_SweepGroup, no_args_is_help=True, add_completion=False,
-                  help="Sweep designs (ranges and choices of a base design) and find their Pareto front.")
+                  help="Sweep designs (ranges and choices of a base design) and find their Pareto front. "
+                       "`lpt sweep SWEEP.toml --out DIR` is short for `lpt sweep run SWEEP.toml --out DIR`.")
 
 
 def _front_doc(df, objectives, mask, varied: list[str]) -> dict:

@@ -106,3 +106,37 @@ def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str 
     T = np.array([d.temperature_C + 273.15 for d in designs])
     result = simulate(cells, proto, n_cycles, hook, temperature_K=T, progress=progress, **kwargs)
     return result, hook
+
+
+def cycle_life(designs: Sequence[Design], n_cycles: int, *, threshold: float = 0.8,
+               untreated: bool = False) -> dict[str, np.ndarray]:
+    """Cycles to ``threshold`` × the first cycle's capacity, for a batch of designs.
+
+    Designs are grouped by protocol (their `[cycling]` protocol or C-rate) and each
+    group is simulated as one vectorized batch.  A design that never falls below the
+    threshold gets the cycles it ran (``n_cycles`` if it completed); ``end_reason``
+    says which.  Returns per-design arrays: ``cycles`` (cycle life), ``initial_capacity_mAh_g``,
+    ``final_capacity_mAh_g`` and ``end_reason``.
+    """
+    designs = list(designs)
+    n = len(designs)
+    cycles = np.zeros(n)
+    first = np.full(n, np.nan)
+    last = np.full(n, np.nan)
+    reason = np.empty(n, dtype=object)
+    groups: dict[str, list[int]] = {}
+    for i, d in enumerate(designs):
+        groups.setdefault(default_protocol(d), []).append(i)
+    for proto, idx in groups.items():
+        res, _ = simulate_designs([designs[i] for i in idx], n_cycles, protocol=proto,
+                                  untreated=untreated, capacity_threshold=threshold)
+        ran = np.asarray(res.cycles_completed, int)
+        cap = res.discharge_capacity_mAh_g
+        for j, i in enumerate(idx):
+            cycles[i] = ran[j]
+            reason[i] = res.end_reason[j]
+            if ran[j] > 0:
+                first[i] = cap[j, 0]
+                last[i] = cap[j, ran[j] - 1]
+    return {"cycles": cycles, "initial_capacity_mAh_g": first, "final_capacity_mAh_g": last,
+            "end_reason": reason.astype(str)}

@@ -190,6 +190,9 @@ def _number(val: Any, what: str, src: Path) -> float:
 
 def _parse_vary_item(key: str, spec: Any, method: str, default_levels: int | None, src: Path) -> Choices | Range:
     where = f"[vary] '{key}'"
+    if key.split(".")[0] in ("reported", "name", "description"):
+        raise LptError(f"{src}: {where} is not a design parameter; vary the cell's keys "
+                       f"(materials, thicknesses, loadings, therapies, temperature, ...).")
     if isinstance(spec, list):
         if not spec:
             raise LptError(f"{src}: {where} has an empty list of choices.")
@@ -276,7 +279,9 @@ def load_sweep(path: str | Path) -> Sweep:
     if levels is not None and method != "factorial":
         raise LptError(f"{src}: [sampling] levels applies to factorial sweeps only (method is '{method}').")
 
-    vary_raw = _check_keys(raw.get("vary", {}), tuple(raw.get("vary", {})), "vary", src)
+    vary_raw = raw.get("vary", {})
+    if not isinstance(vary_raw, dict):
+        raise LptError(f"{src}: [vary] must be a table of design keys, got {type(vary_raw).__name__}.")
     if not vary_raw:
         raise LptError(f"{src}: [vary] is empty; name at least one design key to vary.")
     vary = [_parse_vary_item(k, v, method, levels, src) for k, v in vary_raw.items()]
