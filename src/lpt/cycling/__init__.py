@@ -17,10 +17,10 @@ from lpt.cycling.cell import (
 )
 from lpt.cycling.interface_hook import ConstantInterface, InterfaceHook, InterfaceState, interface_state
 from lpt.cycling.model import END_REASONS, CyclingResult, simulate
-from lpt.cycling.protocol import Protocol, Step, default_protocol, parse_protocol, parse_step
+from lpt.cycling.protocol import Protocol, Step, parse_protocol, parse_step
 
 __all__ = [
     "END_REASONS", "CellParameters", "ConstantInterface", "CyclingResult", "InterfaceHook",
     "InterfaceState", "Protocol", "Step", "arrhenius_factor", "cell_parameters", "cells_from_designs",
-    "concat", "default_protocol", "interface_state", "parse_protocol", "parse_step", "practical_window", "simulate",
+    "concat", "interface_state", "parse_protocol", "parse_step", "practical_window", "simulate",
 ]

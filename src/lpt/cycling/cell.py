@@ -172,11 +172,17 @@ class CellParameters:
         return self._map(lambda a: np.concatenate([a] * n))
 
     def with_(self, **changes) -> "CellParameters":
-        """A copy with some per-design fields replaced (arrays broadcast to the batch)."""
+        """A copy with some numeric per-design fields (SI) replaced, broadcast to the batch.
+
+        Material ids are not changed this way (their OCV tables go with them): build a new
+        batch with :func:`cell_parameters` instead.
+        """
         n = len(self)
-        conv = {k: (np.broadcast_to(np.asarray(v, float), (n,)).copy()
-                    if isinstance(getattr(self, k), np.ndarray) else v)
-                for k, v in changes.items()}
+        conv = {}
+        for k, v in changes.items():
+            if not isinstance(getattr(self, k, None), np.ndarray) or k == "ocv_index":
+                raise LptError(f"'{k}' is not a numeric cell parameter that can be replaced.")
+            conv[k] = np.broadcast_to(np.asarray(v, float), (n,)).copy()
         return replace(self, **conv)
 
 
@@ -282,6 +288,9 @@ def cell_parameters(
            else _arr(anode_exchange_current_mA_cm2, n, "anode_exchange_current_mA_cm2")) * 10.0
 
     if electrolyte is None:
+        if sse_conductivity_S_cm is None and np.any(_arr(sse_thickness_um, n, "sse_thickness_um") > 0):
+            raise LptError("an SSE thickness was given without its conductivity: name the electrolyte "
+                           "(a knowledge-base id) or give sse_conductivity_S_cm.")
         sigma = np.full(n, np.inf) if sse_conductivity_S_cm is None else _arr(sse_conductivity_S_cm, n, "sse_conductivity_S_cm")
         ea = np.zeros(n) if sse_activation_energy_eV is None else _arr(sse_activation_energy_eV, n, "sse_activation_energy_eV")
     else:

@@ -236,26 +236,3 @@ def parse_protocol(protocol: str | Protocol | list[str] | tuple[str, ...]) -> Pr
         raise LptError("the protocol only rests; add a Charge, Discharge or Hold step.")
     return Protocol(steps)
 
-
-def default_protocol(design) -> str:
-    """The protocol a :class:`lpt.design.Design` asks for, or a CC cycle from the KB window.
-
-    ``design.cycling.protocol`` wins when given.  Otherwise: charge and discharge at
-    ``cycling.current_density_mA_cm2`` (or ``cycling.c_rate``, default C/10) between the
-    cathode's knowledge-base cut-offs, shifted by the anode's potential (a Li–In anode
-    sits 0.62 V above Li/Li+, so the cell's cut-offs are 0.62 V lower).
-    """
-    from lpt import materials
-
-    cyc = design.cycling
-    if cyc.protocol:
-        return cyc.protocol
-    cath = materials.get(design.cathode.material)
-    shift = materials.get(design.anode.material).average_potential_V
-    hi = (cath.upper_cutoff_V if cath.upper_cutoff_V is not None else cath.average_potential_V + 0.4) - shift
-    lo = (cath.lower_cutoff_V if cath.lower_cutoff_V is not None else cath.average_potential_V - 0.6) - shift
-    if cyc.current_density_mA_cm2:
-        rate = f"{cyc.current_density_mA_cm2:g} mA cm-2"
-    else:
-        rate = f"{cyc.c_rate if cyc.c_rate else 0.1:g}C"
-    return f"Charge at {rate} until {hi:.3g} V; Discharge at {rate} until {lo:.3g} V"
