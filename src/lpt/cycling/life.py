@@ -20,9 +20,6 @@ from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid
 from lpt.interface.inputs import Inputs
 from lpt.interface.model import Result, interfacial_resistance
 
-DEFAULT_PROTOCOL = "Charge at 0.1C until {upper} V; Discharge at 0.1C until {lower} V"
-
-
 @dataclass
 class InterfaceModelHook:
     """Interface hook backed by the interface model (one entry per design)."""
@@ -78,8 +75,11 @@ def default_protocol(design: Design) -> str:
     an = materials.get(design.anode.material)
     upper = (cath.upper_cutoff_V or cath.average_potential_V + 0.4) - an.average_potential_V
     lower = (cath.lower_cutoff_V or cath.average_potential_V - 0.8) - an.average_potential_V
-    rate = design.cycling.c_rate or 0.1
-    return (f"Charge at {rate:g}C until {upper:.2f} V; Discharge at {rate:g}C until {lower:.2f} V")
+    if design.cycling.current_density_mA_cm2 and not design.cycling.c_rate:
+        i = f"{design.cycling.current_density_mA_cm2:g} mA cm-2"
+    else:
+        i = f"{design.cycling.c_rate or 0.1:g}C"
+    return f"Charge at {i} until {upper:.2f} V; Discharge at {i} until {lower:.2f} V"
 
 
 def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str | None = None,

@@ -42,6 +42,7 @@ from lpt.errors import LptError
 
 _SAMPLES = 16  # voltage samples per pass of a constant-current step (the same for any batch size)
 _GRID = np.linspace(0.0, 1.0, _SAMPLES + 1)[:, None]
+_REFINE_PASSES = 3  # bracket refinements by sampling before regula falsi
 _HOLD_CHANGE = 0.5  # target relative change of the current per constant-voltage sub-step
 END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit", "capacity_threshold")
 _F = 96485.33212
@@ -328,13 +329,20 @@ class _Engine:
             hi[rest[ok]] = s2[k2, cols][ok]
         ref = np.flatnonzero(found)
         if ref.size:
-            # 2) sample inside the bracket, 3) regula falsi (Illinois) on the last interval
-            sr = lo[ref] + s * (hi[ref] - lo[ref])
-            fr = margin(sr, None if ref.size == m else ref)
-            k = (fr[1:] <= 0).argmax(axis=0)
+            # 2) sample inside the bracket again (each pass shrinks it 16×: the voltage
+            #    cliff at the end of a step is too steep for regula falsi to converge
+            #    quickly), 3) regula falsi (Illinois) on the last, tiny interval
+            rows = None if ref.size == m else ref
             cols = np.arange(ref.size)
-            t_stop[ref] = _illinois(margin, None if ref.size == m else ref,
-                                    sr[k, cols], sr[k + 1, cols], fr[k, cols], fr[k + 1, cols])
+            a_lo, a_hi = lo[ref], hi[ref]
+            for _ in range(_REFINE_PASSES):
+                sr = a_lo + s * (a_hi - a_lo)
+                fr = margin(sr, rows)
+                k = (fr[1:] <= 0).argmax(axis=0)
+                a_lo, a_hi, f_lo, f_hi = sr[k, cols], sr[k + 1, cols], fr[k, cols], fr[k + 1, cols]
+                if np.all(a_hi - a_lo <= 1e-6 * a_hi):
+                    break
+            t_stop[ref] = _illinois(margin, rows, a_lo, a_hi, f_lo, f_hi)
         t_stop[at_once] = 0.0
         # 4) the curve and the energy: Simpson's rule on an even grid over [0, t_stop]
         n_e = max(n_s, 100) if record else n_s
@@ -500,7 +508,7 @@ def _illinois(fun, rows: np.ndarray | None, ta, tb, fa, fb, max_iter: int = 40) 
     todo = np.arange(ta.size)
     side = np.zeros(ta.size)
     for _ in range(max_iter):
-        conv = (np.abs(tb - ta) <= 1e-10 * tb) | (np.minimum(np.abs(fa), np.abs(fb)) < 1e-5)
+        conv = (np.abs(tb - ta) <= 1e-7 * tb) | (np.minimum(np.abs(fa), np.abs(fb)) < 1e-4)
         if conv.all():
             break
         if conv.any():
