@@ -41,6 +41,7 @@ STABLE_GROWTH_FACTOR = 2.0   # "nearly constant resistance": less than doubled
 CALIBRATION = {
     ("llzo_nbuli_lfp", "untreated_anode_asr_ohm_cm2"),
     ("latp_carbonate_lfp", "treated_interface_resistance_ohm"),
+    ("latp_carbonate_lfp", "untreated_interface_resistance_ohm"),
 }
 
 # keys of [reported] that describe conditions or provenance, not results
