@@ -78,11 +78,13 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors and anything unforeseen
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            sys.stderr.write(f"error: {exc.format_message()}\n")
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = exc.filename or "a file"
+        sys.stderr.write(f"error: {where}: {exc.strerror or exc}.\n")
+        sys.exit(2)
+    except Exception as exc:  # usage errors (click, possibly typer's own copy) and the unforeseen
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            sys.stderr.write(f"error: {exc.format_message()} (see `lpt --help`)\n")
             sys.exit(exc.exit_code or 2)
         sys.stderr.write(f"error: {type(exc).__name__}: {exc}\n")
         sys.exit(1)
