@@ -26,7 +26,7 @@ _PLAIN = {"table1_row", "reference", "doi", "notes", "c_rate", "temperature_C", 
 _METRIC = re.compile(
     r"^(treated|untreated)_("
     r"initial_capacity_mAh_g|final_capacity_mAh_g|final_capacity_cycle|capacity_retention|"
-    r"retention_cycles|failure_cycle|stable_cycles|interface_resistance_ohm|symmetric_cycle_life_h|"
+    r"retention_cycles|failure_cycle|(anode_)?stable_cycles|interface_resistance_ohm|symmetric_cycle_life_h|"
     r"capacity_at_\d+(\.\d+)?C_mAh_g|(anode|cathode)_asr_ohm_cm2|(anode|cathode)_asr_after_\d+_cycles_ohm_cm2"
     r")$")
 
