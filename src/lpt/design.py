@@ -71,7 +71,7 @@ _CYCLING: dict[str, _Spec] = {
 }
 _SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
 # Which keys each therapy needs and allows (besides `therapy`).
-_THERAPY_KEYS = {
+THERAPY_KEYS = {
     "none": (set(), set()),
     "wetting": ({"liquid", "loading_uL_cm2"}, {"additive"}),
     "polymerization": ({"precursor", "loading_uL_cm2"}, {"initiation", "liquid", "additive"}),
@@ -221,7 +221,7 @@ def _parse_interface(raw: Any, side: str, src: str) -> Interface:
             f"{src}: field '{where}.therapy' = '{therapy}' is not a therapy"
             f"{did_you_mean(therapy, THERAPIES)}; allowed: {', '.join(THERAPIES)}."
         )
-    need, may = _THERAPY_KEYS[therapy]
+    need, may = THERAPY_KEYS[therapy]
     present = set(vals) - {"therapy"}
     for key in sorted(need - present):
         raise LptError(f"{src}: therapy '{therapy}' needs field '{where}.{key}'.")

@@ -99,7 +99,7 @@ def practical_window(material_id: str) -> tuple[float, float]:
     charge of this window.
     """
     elec = materials.get(material_id, "electrode")
-    x, u = materials._ocv_table(elec.ocv_file)
+    x, u = materials.ocv_table(elec.ocv_file)
     if not np.all(np.diff(u) < 0):
         raise LptError(f"the OCV table of '{material_id}' must fall strictly with lithiation.")
     hi = elec.upper_cutoff_V if elec.upper_cutoff_V is not None else u[0]

@@ -147,7 +147,7 @@ class Electrode(Material):
         """Open-circuit potential vs Li/Li+ at a lithiation fraction (0 = charged)."""
         if self.ocv_file is None:
             return np.full_like(np.asarray(lithiation, float), self.average_potential_V)
-        x, u = _ocv_table(self.ocv_file)
+        x, u = ocv_table(self.ocv_file)
         return np.interp(lithiation, x, u)
 
 
@@ -183,7 +183,8 @@ _FILES: dict[str, type[Material]] = {
 
 
 @functools.cache
-def _ocv_table(file: str) -> tuple[np.ndarray, np.ndarray]:
+def ocv_table(file: str) -> tuple[np.ndarray, np.ndarray]:
+    """An OCV table of ``data/ocv/``: lithiation fraction (sorted) and potential vs Li/Li+ (V)."""
     path = resources.files("lpt.materials") / "data" / "ocv" / file
     with path.open() as fh:
         rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt.design import _THERAPY_KEYS, THERAPIES, Design, design_from_dict
+from lpt.design import THERAPIES, THERAPY_KEYS, Design, design_from_dict
 from lpt.errors import LptError, did_you_mean
 
 OUTPUTS = ("asr", "utilization", "capacity", "energy_density", "flammable", "cost", "screening",
@@ -341,8 +341,8 @@ def raw_design(base_raw: dict, values: dict[str, Any]) -> dict:
             node[parts[-1]] = _plain(val)
     for side in SIDES:
         iface = raw.get("interfaces", {}).get(side) if isinstance(raw.get("interfaces"), dict) else None
-        if isinstance(iface, dict) and iface.get("therapy") in _THERAPY_KEYS:
-            need, may = _THERAPY_KEYS[iface["therapy"]]
+        if isinstance(iface, dict) and iface.get("therapy") in THERAPY_KEYS:
+            need, may = THERAPY_KEYS[iface["therapy"]]
             for k in list(iface):
                 if k != "therapy" and k not in need | may:
                     del iface[k]
@@ -355,7 +355,7 @@ def _applies(key: str, therapy: np.ndarray) -> np.ndarray:
     if len(parts) != 3 or parts[0] != "interfaces" or parts[1] not in SIDES or parts[2] == "therapy":
         return np.ones(len(therapy), bool)
     uniq, inv = np.unique(np.asarray(therapy, dtype=str), return_inverse=True)
-    return np.array([parts[2] in _THERAPY_KEYS[t][0] | _THERAPY_KEYS[t][1] for t in uniq], bool)[inv]
+    return np.array([parts[2] in THERAPY_KEYS[t][0] | THERAPY_KEYS[t][1] for t in uniq], bool)[inv]
 
 
 # --- expansion -----------------------------------------------------------------------
@@ -568,7 +568,7 @@ def apply_values(design: Design, values: dict[str, Any]) -> Design:
     for attr, changes in sections.items():
         cur = getattr(design, attr)
         if attr.endswith("_interface"):
-            need, may = _THERAPY_KEYS[changes.get("therapy", cur.therapy)]
+            need, may = THERAPY_KEYS[changes.get("therapy", cur.therapy)]
             changes = {k: v for k, v in changes.items() if k == "therapy" or k in need | may}
         top[attr] = dataclasses.replace(cur, **changes)
     return dataclasses.replace(design, **top) if top else design
