@@ -46,7 +46,11 @@ def test_high_frequency_plateau_is_the_bulk(path):
     others = [a.tau_s for a in c.arcs() if a.group != "bulk" and a.tau_s > 0]
     f = 1.0 / (2 * np.pi * np.sqrt(tau_b * min(others)))
     z = c.impedance([f], diffusion=False)[0]
-    assert z.real == pytest.approx(c.high_frequency_resistance_ohm(), rel=0.05)
+    # a liquid gap is ohmic up to GHz, so it adds to the plateau, at most its own
+    # resistance (it may be shunted by a capacitive parallel path)
+    films = sum(a.resistance_ohm for a in c.arcs() if a.name.endswith("liquid_film"))
+    hf = c.high_frequency_resistance_ohm()
+    assert hf * 0.95 <= z.real <= (hf + films) * 1.05
     # and the SSE share of it is the interface model's bulk resistance (minus grain boundaries)
     assert c.high_frequency_resistance_ohm() <= asr_report(d)["bulk_ohm_cm2"] / d.area_cm2 * 1.01 + sum(
         a.resistance_ohm for a in bulk if "constriction" in a.name)

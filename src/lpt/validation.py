@@ -70,8 +70,8 @@ def simulate_life(design: Design, n_cycles: int, untreated: bool = False,
     ``c_rate`` replaces the design's rate (its protocol is then rebuilt between the
     cathode's cut-offs).  Returns ``cycle`` (1-based), ``discharge_capacity_mAh_g``,
     ``coulombic_efficiency``, ``asr_anode_ohm_cm2``, ``asr_cathode_ohm_cm2``,
-    ``interfacial_resistance_ohm`` (per cycle, Ω: anode + cathode ASR + cathode charge
-    transfer over the area), ``liquid_remaining_fraction``, ``end_reason``,
+    ``interfacial_resistance_ohm`` (per cycle, Ω: the interface model's interfacial
+    resistance, docs/model.md eq. 10, over the area), ``liquid_remaining_fraction``, ``end_reason``,
     ``cycles_completed`` and ``curves`` {cycle: [(capacity_mAh_g, voltage_V), ...]}.
     Cycles not run are NaN.
     """
@@ -191,7 +191,7 @@ def design_cases(path: Path) -> tuple[list[dict], list[dict]]:
         if what == "interface_resistance_ohm":
             pred = float(interfacial_resistance(r)[0]) / A
             cases.append(_case(stem, key, "ohm", value, pred, _factor_ok(value, pred, RESISTANCE_FACTOR),
-                               RES_TOL, "interface model: (anode ASR + cathode ASR + cathode R_ct) / area"))
+                               RES_TOL, "interface model: interfacial resistance (docs/model.md eq. 10) / area"))
         elif what == "anode_asr_ohm_cm2":
             pred = float(r.anode.asr_ohm_cm2[0])
             cases.append(_case(stem, key, "ohm_cm2", value, pred, _factor_ok(value, pred, RESISTANCE_FACTOR),

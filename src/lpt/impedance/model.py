@@ -1,8 +1,9 @@
 """A cell design as an equivalent circuit of the whole stack: Z(ω, T).
 
 The resistances are the interface model's (:func:`lpt.interface.evaluate`), so the
-simulated spectrum and ``lpt asr`` can never disagree: the DC limit of every R‖C /
-R‖CPE arc is exactly bulk + anode ASR + cathode ASR + cathode charge transfer.  The
+simulated spectrum and ``lpt asr`` can never disagree: the DC limit of the circuit is
+exactly bulk + the interface model's ``interfacial_resistance`` (anode ASR + the cathode
+side with its charge transfer).  The
 model adds only what a resistance network does not carry, the capacitances, each
 from a physical estimate:
 
@@ -26,7 +27,9 @@ from a physical estimate:
   double layer at an ion conductor|electrode ~10 µF cm⁻² (Irvine, Sinclair & West
   1990: "sample–electrode interface 10⁻⁷–10⁻⁵ F").
 * **Cathode charge transfer** R‖CPE with the double layer (10 µF cm⁻²) on the
-  ionically connected particle surface.
+  particle surface reached through the SSE network or the liquid (in series behind
+  them), and on the particles the SSE touches directly (a parallel "direct" path with
+  its own films): the interface model's ``interfacial_resistance``.
 * **Solid diffusion** in the cathode particles: a finite-space Warburg (``Wo``,
   reflective particle centre) with τ_D = r²/D and Z0 = τ_D / C_int, where C_int =
   Q_connected / (dU/dSOC) is the intercalation capacitance at 50 % SOC from the
@@ -118,10 +121,15 @@ class Arc:
 class StackCircuit:
     """The stack's equivalent circuit.
 
-    ``series`` arcs add; the anode and cathode each have a solid branch and a liquid
-    branch (lists of arcs in series) in parallel.  An empty solid branch is a
-    film-free contact (a short across the side: the constriction, in ``series``, is
-    then all of its resistance); an empty liquid branch is no liquid (open).
+    ``series`` arcs add.  Each side (anode, cathode) is a dict of arc lists::
+
+        Z_side = 1 / ( 1/Z(direct) + 1/( Z(solid) ‖ Z(liquid) + Z(after) ) )
+
+    ``solid``: the solid contacts into the ionic network (an empty list is a film-free
+    contact, a short; ``None``: no such contacts, open); ``liquid``: the liquid path
+    (empty: no liquid, open); ``after``: in series behind solid ‖ liquid (the cathode's
+    charge transfer on the network-connected particles); ``direct``: solid contacts
+    straight onto active particles (films + their charge transfer; empty: none).
     ``warburg`` is the cathode's finite-space diffusion (Z0 in Ω, τ in s) or None.
     """
 
@@ -129,7 +137,7 @@ class StackCircuit:
     temperature_C: float
     area_cm2: float
     series: list[Arc]
-    branches: dict[str, dict[str, list[Arc]]]   # side -> {"solid": [...], "liquid": [...]}
+    branches: dict[str, dict[str, list[Arc] | None]]
     warburg_Z0_ohm: float | None
     warburg_tau_s: float | None
     notes: list[str] = field(default_factory=list)
@@ -137,17 +145,30 @@ class StackCircuit:
     def arcs(self) -> list[Arc]:
         out = list(self.series)
         for b in self.branches.values():
-            out += b["solid"] + b["liquid"]
+            for key in ("solid", "liquid", "after", "direct"):
+                out += b.get(key) or []
         return out
+
+    @staticmethod
+    def _side(b: dict, z_of) -> complex | np.ndarray:
+        """Combine one side's paths; ``z_of(arcs)`` is the series impedance of a list."""
+        solid, liquid = b.get("solid"), b.get("liquid") or []
+        after, direct = b.get("after") or [], b.get("direct") or []
+        if solid is not None and not solid:
+            z_par = 0.0  # film-free network contact: shorts the liquid path
+        else:
+            y = (1.0 / z_of(solid) if solid else 0.0) + (1.0 / z_of(liquid) if liquid else 0.0)
+            z_par = None if np.all(np.asarray(y) == 0) else 1.0 / y
+        y_net = 0.0 if z_par is None else 1.0 / (z_par + (z_of(after) if after else 0.0))
+        y_dir = 1.0 / z_of(direct) if direct else 0.0
+        y = y_net + y_dir
+        return np.inf if np.all(np.asarray(y) == 0) else 1.0 / y
 
     def dc_resistance_ohm(self) -> float:
         """ω → 0 limit without the (capacitive) Warburg: bulk + interfaces + ct."""
         total = sum(a.resistance_ohm for a in self.series)
         for b in self.branches.values():
-            if not b["solid"]:
-                continue  # a film-free solid contact shorts the liquid path
-            g = 1.0 / _sum_r(b["solid"]) + (1.0 / _sum_r(b["liquid"]) if b["liquid"] else 0.0)
-            total += 1.0 / g
+            total += float(np.real(self._side(b, _sum_r)))
         return total
 
     def high_frequency_resistance_ohm(self) -> float:
@@ -159,14 +180,12 @@ class StackCircuit:
         z = np.zeros_like(omega, dtype=complex)
         for a in self.series:
             z = z + a.impedance(omega)
+
+        def z_of(arcs):
+            return sum((a.impedance(omega) for a in arcs), np.zeros_like(z))
+
         for b in self.branches.values():
-            if not b["solid"]:
-                continue
-            ys = np.zeros_like(z)
-            for path in ("solid", "liquid"):
-                if b[path]:
-                    ys = ys + 1.0 / sum((a.impedance(omega) for a in b[path]), np.zeros_like(z))
-            z = z + 1.0 / ys
+            z = z + self._side(b, z_of)
         if diffusion and self.warburg_Z0_ohm:
             s = np.sqrt(1j * omega * self.warburg_tau_s)
             z = z + self.warburg_Z0_ohm / (s * np.tanh(s))
@@ -211,24 +230,29 @@ def stack_circuit(design: Design, temperature_C: float | None = None,
     else:
         notes.append("no separate grain-boundary arc (sulfide / polymer / unknown family)")
 
-    branches: dict[str, dict[str, list[Arc]]] = {}
+    branches: dict[str, dict[str, list[Arc] | None]] = {}
     for side in ("anode", "cathode"):
         sr = getattr(r, side)
+        si = getattr(x, side)
         comps = {k: float(v[0]) for k, v in sr.components_ohm_cm2.items()}
         f_c = float(sr.contact_fraction[0])
         f_w = float(sr.wetted_fraction[0])
+        f_net = f_c * float(si.network_share[0])
+        f_dir = f_c - f_net
         constr = comps.get("constriction", 0.0) / A
         if constr > 0:
             # same material, same dielectric relaxation time as the bulk (Eckhardt 2022)
             series.append(Arc(f"{side}_constriction", constr, tau_sse / constr, 1.0, "bulk"))
-        solid: list[Arc] = []
-        for k, v in comps.items():
-            if not k.startswith("solid_") or k == "solid_path" or not v > 0 or not np.isfinite(v):
-                continue
-            what = k[len("solid_"):]
-            c_spec = DOUBLE_LAYER_CAPACITANCE_F_CM2 if what == "charge_transfer" else FILM_CAPACITANCE_F_CM2
-            alpha = CHARGE_TRANSFER_CPE_ALPHA if what == "charge_transfer" else FILM_CPE_ALPHA
-            solid.append(Arc(f"{side}_solid_{what}", v / A, c_spec * f_c * A, alpha, side))
+        solid: list[Arc] | None = None
+        if f_net > 0:
+            solid = []
+            for k, v in comps.items():
+                if not k.startswith("solid_") or k == "solid_path" or not v > 0 or not np.isfinite(v):
+                    continue
+                what = k[len("solid_"):]
+                c_spec = DOUBLE_LAYER_CAPACITANCE_F_CM2 if what == "charge_transfer" else FILM_CAPACITANCE_F_CM2
+                alpha = CHARGE_TRANSFER_CPE_ALPHA if what == "charge_transfer" else FILM_CPE_ALPHA
+                solid.append(Arc(f"{side}_solid_{what}", v / A, c_spec * f_net * A, alpha, side))
         liquid: list[Arc] = []
         if f_w > 0:
             for k in ("liquid_film", "slei", "sei"):
@@ -242,14 +266,25 @@ def stack_circuit(design: Design, temperature_C: float | None = None,
                 else:
                     liquid.append(Arc(f"{side}_{k}", v / A, FILM_CAPACITANCE_F_CM2 * f_w * A,
                                       FILM_CPE_ALPHA, side))
-        branches[side] = {"solid": solid, "liquid": liquid}
+        direct: list[Arc] = []
+        after: list[Arc] = []
+        if side == "cathode":
+            if f_dir > 0:
+                ct_d = comps.get("direct_charge_transfer", 0.0)
+                films = comps.get("direct_contact_path", 0.0) - ct_d
+                if films > 0:
+                    direct.append(Arc("cathode_direct_films", films / A,
+                                      FILM_CAPACITANCE_F_CM2 * f_dir * A, FILM_CPE_ALPHA, side))
+                direct.append(Arc("cathode_direct_charge_transfer", ct_d / A,
+                                  DOUBLE_LAYER_CAPACITANCE_F_CM2 * f_dir * A, CHARGE_TRANSFER_CPE_ALPHA, side))
+            # charge transfer on the particles reached through the network or the liquid
+            u_net = float(r.cathode_utilization[0] - r.cathode_direct_utilization[0])
+            active_area = float(x.cathode_active_area_cm2_cm2[0]) * max(u_net, 1e-9) * A
+            after.append(Arc("cathode_charge_transfer", float(r.cathode_charge_transfer_ohm_cm2[0]) / A,
+                             DOUBLE_LAYER_CAPACITANCE_F_CM2 * active_area, CHARGE_TRANSFER_CPE_ALPHA, side))
+        branches[side] = {"solid": solid, "liquid": liquid, "after": after, "direct": direct}
 
-    # cathode charge transfer on the connected particle surface
     util = float(r.cathode_utilization[0])
-    active_area = float(x.cathode_active_area_cm2_cm2[0]) * max(util, 1e-9) * A
-    r_ct = float(r.cathode_charge_transfer_ohm_cm2[0]) / A
-    series.append(Arc("cathode_charge_transfer", r_ct, DOUBLE_LAYER_CAPACITANCE_F_CM2 * active_area,
-                      CHARGE_TRANSFER_CPE_ALPHA, "cathode"))
 
     z0, tau_d = _cathode_diffusion(design, x, util, T)
     return StackCircuit(design.name, T - 273.15, A, series, branches, z0, tau_d, notes)

@@ -49,5 +49,8 @@ def register(app: typer.Typer) -> None:
             t.add_row("contact / wetted fraction",
                       f"{s['contact_fraction']:.3f} / {s['wetted_fraction']:.3f}")
             con.print(t)
+        ir = rep["interfacial_resistance_ohm_cm2"]
+        con.print(f"interfacial resistance (both interfaces, cathode incl. charge transfer): "
+                  f"treated {fmt(ir['treated'])} Ω cm², untreated {fmt(ir['untreated'])} Ω cm²")
         u = rep["cathode_utilization"]
         con.print(f"cathode utilization: treated {u['treated']:.1%}, untreated {u['untreated']:.1%}")

@@ -46,6 +46,8 @@ class SideInputs:
     layer_Ea_eV: np.ndarray
     blocks_reduction: np.ndarray      # reaction layer / polymer stop SSE reduction (bool)
     is_li: np.ndarray                 # electrode is Li metal (voids, SEI, dendrites)
+    network_share: np.ndarray         # share of solid contacts that reach an ionic network
+                                      # (anode: 1; cathode: SSE share of the composite's face)
 
 
 @dataclass
@@ -103,6 +105,13 @@ class Inputs:
         return Inputs(**kw)
 
 
+def cathode_network_share(sse_volume_fraction, porosity):
+    """Share of the composite cathode's solid face that is SSE (the rest is active
+    material and carbon): the solid contacts at the planar interface that lead into
+    the composite's SSE network rather than onto an active particle."""
+    return np.minimum(1.0, np.asarray(sse_volume_fraction) / np.maximum(1.0 - np.asarray(porosity), 1e-9))
+
+
 def _side_row(design: Design, side: str, iface: Interface) -> dict:
     P = parameters()
     sse = materials.get(design.electrolyte.material)
@@ -143,6 +152,11 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
         transfer_growth_ohm2_cm4_h=0.0, transfer_Ea_eV=0.0, sei_r0_ohm_cm2=0.0,
         sei_growth_ohm2_cm4_h=0.0, consumes=False, layer_ohm_cm2=0.0, layer_Ea_eV=0.0,
         blocks_reduction=False, is_li=is_li,
+        # at the cathode a solid contact touches either an SSE particle of the composite
+        # (a way into its SSE network) or an active particle (a dead end: only that
+        # particle's charge transfer); their shares follow the composite's solid volume
+        network_share=1.0 if side == "anode" else float(
+            cathode_network_share(design.cathode.sse_volume_fraction, design.cathode.porosity)),
     )
     effects: list[str] = []
     if iface.additive:

@@ -146,6 +146,9 @@ class SideResult:
     wetted_fraction: np.ndarray
     saturation: np.ndarray
     solid_current_share: np.ndarray   # share of the current crossing solid contacts
+    constriction_ohm_cm2: np.ndarray
+    network_ohm_cm2: np.ndarray       # solid-network ‖ liquid paths (per geometric area)
+    direct_conductance_S_cm2: np.ndarray  # solid contacts onto active particles (cathode)
 
 
 @dataclass
@@ -157,34 +160,61 @@ class Result:
     cathode_utilization: np.ndarray
     local_current_factor: np.ndarray      # solid-contact current density vs the dry as-assembled one
     liquid_remaining_fraction: np.ndarray
-    cathode_charge_transfer_ohm_cm2: np.ndarray  # RT/(F i0 a u): on the connected particles
+    cathode_charge_transfer_ohm_cm2: np.ndarray  # RT/(F i0 a u_net): network-connected particles
+    cathode_interfacial_ohm_cm2: np.ndarray      # cathode side as an impedance fit sees it
+    cathode_direct_utilization: np.ndarray       # particles reached only by direct solid contacts
     extras: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+def contact_charge_transfer(x: Inputs, T: np.ndarray) -> np.ndarray:
+    """Linearized Butler–Volmer R T/(F i0) of the cathode material (per particle area)."""
+    i0 = x.cathode_i0_mA_cm2 * 1e-3 * arrhenius(x.cathode_i0_Ea_eV, T)
+    return R_J_MOLK * T / (F_C_MOL * i0)
+
+
 def interface_asr(x: Inputs, s: SideInputs, st: SideState, T: np.ndarray, side: str) -> SideResult:
+    """Constriction, and the solid-network, direct-contact and liquid paths of one side.
+
+    The returned ``asr_ohm_cm2`` is constriction + network ‖ liquid; at the cathode,
+    :func:`evaluate` then weights the network part by the share of the connected
+    active material that sits behind it (direct contacts end on a particle, whose
+    charge transfer the cycling model's kinetics carries).
+    """
     f_c, f_w, sat = _fractions(s, st, x.pressure_MPa)
     sigma = x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, T)
     solid = solid_path(s, st, T, side)
     liquid = liquid_path(s, st, T)
     r_s = sum(solid.values())
     r_l = sum(liquid.values())
+    f_net = f_c * s.network_share
+    f_dir = f_c - f_net
+    r_ct = contact_charge_transfer(x, T) if side == "cathode" else np.zeros_like(T)
+    r_d = r_s + r_ct
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = f_c / np.maximum(r_s, 1e-12) + np.where(f_w > 0, f_w / r_l, 0.0)
-        parallel = 1.0 / g
+        g_net = f_net / np.maximum(r_s, 1e-12)
+        g_liq = np.where(f_w > 0, f_w / r_l, 0.0)
+        g_dir = np.where(f_dir > 0, f_dir / r_d, 0.0)
+        network = np.where(g_net + g_liq > 0, 1.0 / (g_net + g_liq), np.inf)
         constr = constriction_asr(sigma, f_c + f_w)
-        asr = constr + parallel
-        comps = {"constriction": constr, "solid_path": r_s / f_c,
+        asr = constr + network
+        comps = {"constriction": constr,
+                 "solid_path": np.where(f_net > 0, r_s / np.where(f_net > 0, f_net, 1.0), np.inf),
                  "liquid_path": np.where(f_w > 0, r_l / np.where(f_w > 0, f_w, 1.0), np.inf)}
         for k, v in solid.items():
-            comps[f"solid_{k}"] = v / f_c
+            comps[f"solid_{k}"] = np.where(f_net > 0, v / np.where(f_net > 0, f_net, 1.0), np.inf)
+        if side == "cathode":
+            comps["direct_contact_path"] = np.where(f_dir > 0, r_d / np.where(f_dir > 0, f_dir, 1.0), np.inf)
+            comps["direct_charge_transfer"] = np.where(f_dir > 0, r_ct / np.where(f_dir > 0, f_dir, 1.0), np.inf)
         for k, v in liquid.items():
             comps[k] = np.where(f_w > 0, v / np.where(f_w > 0, f_w, 1.0), np.inf)
-        share = np.where(g > 0, (f_c / np.maximum(r_s, 1e-12)) / g, 1.0)
-    return SideResult(asr, comps, f_c, f_w, sat, share)
+        total = g_net + g_liq + g_dir
+        share = np.where(total > 0, g_net / total, 1.0)
+    return SideResult(asr, comps, f_c, f_w, sat, share, constr, network, g_dir)
 
 
-def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> np.ndarray:
-    """Fraction of the active material that is ionically connected.
+def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> tuple[np.ndarray, np.ndarray]:
+    """Fraction of the active material that is ionically connected, and the part of it
+    reached only by direct solid contacts at the planar interface.
 
     Particles in the first layer touch the SSE through the planar interface; the rest
     need a percolating ionic phase inside the composite: the SSE network (degraded by
@@ -204,7 +234,10 @@ def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> np.ndarray:
     perc = frac ** P.percolation_exponent
     first_layer = np.minimum(1.0, 2.0 * x.particle_radius_cm / x.cathode_thickness_cm)
     u_surface = first_layer * np.minimum(1.0, cath.contact_fraction + cath.wetted_fraction)
-    return u_surface + (1.0 - u_surface) * perc
+    u = u_surface + (1.0 - u_surface) * perc
+    u_direct = (first_layer * cath.contact_fraction * (1.0 - x.cathode.network_share)
+                * (1.0 - perc))
+    return u, np.minimum(u_direct, u)
 
 
 def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | float | None = None) -> Result:
@@ -215,8 +248,18 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     bulk = x.sse_thickness_cm / (x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, T))
     an = interface_asr(x, x.anode, st.anode, T, "anode")
     ca = interface_asr(x, x.cathode, st.cathode, T, "cathode")
-    util = cathode_utilization(x, ca, st)
-    ct = cathode_charge_transfer(x, util, T)
+    util, u_dir = cathode_utilization(x, ca, st)
+    u_net = util - u_dir
+    # the connected particles behind the network see its resistance, the directly
+    # touched ones do not: the cycling model gets the utilization-weighted mean
+    w = np.where(util > 0, u_net / np.maximum(util, 1e-300), 0.0)
+    net = np.where(np.isfinite(ca.network_ohm_cm2), ca.network_ohm_cm2, 0.0)
+    ca.asr_ohm_cm2 = ca.constriction_ohm_cm2 + w * net
+    r_ct = contact_charge_transfer(x, T)
+    ct = r_ct / (x.cathode_active_area_cm2_cm2 * np.maximum(u_net, 1e-9))
+    with np.errstate(divide="ignore"):
+        behind = np.where(np.isfinite(ca.network_ohm_cm2), 1.0 / (ca.network_ohm_cm2 + ct), 0.0)
+        cath_ir = ca.constriction_ohm_cm2 + 1.0 / np.maximum(ca.direct_conductance_S_cm2 + behind, 1e-300)
     # Dendrite indicator: current density at the solid Li|SSE contacts relative to
     # that of the dry, as-assembled interface on which critical current densities
     # are measured.  A liquid path takes current off the contacts; voids focus it.
@@ -226,25 +269,15 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     left = (np.maximum(x.anode.liquid_cm3_cm2 - st.anode.liquid_consumed_cm3_cm2, 0)
             + np.maximum(x.cathode.liquid_cm3_cm2 - st.cathode.liquid_consumed_cm3_cm2, 0))
     remaining = np.where(v0 > 0, left / np.where(v0 > 0, v0, 1.0), 1.0)
-    return Result(T, bulk, an, ca, util, focus, remaining, ct)
-
-
-def cathode_charge_transfer(x: Inputs, utilization: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Linearized Butler–Volmer resistance of the ionically connected particle surface.
-
-    Not part of the interface ASR (the cycling model carries the full Butler–Volmer
-    kinetics); reported so that an impedance-like "interfacial resistance" can be
-    compared with papers that fit one arc to ASR + charge transfer.
-    """
-    i0 = x.cathode_i0_mA_cm2 * 1e-3 * arrhenius(x.cathode_i0_Ea_eV, T)
-    area = x.cathode_active_area_cm2_cm2 * np.maximum(utilization, 1e-9)
-    return R_J_MOLK * T / (F_C_MOL * i0 * area)
+    return Result(T, bulk, an, ca, util, focus, remaining, ct, cath_ir, u_dir)
 
 
 def interfacial_resistance(r: Result) -> np.ndarray:
-    """Anode ASR + cathode ASR + cathode charge transfer: what an EIS fit of the
-    interface arcs of a full cell reports (Table 1's "interfacial resistance")."""
-    return r.anode.asr_ohm_cm2 + r.cathode.asr_ohm_cm2 + r.cathode_charge_transfer_ohm_cm2
+    """What an EIS fit of a full cell's interface arcs reports (Table 1's "interfacial
+    resistance"): the anode ASR, plus the cathode side with its charge transfer —
+    constriction + [direct contacts (films + charge transfer)] ‖ [(network ‖ liquid)
+    + charge transfer on the network-connected particles]."""
+    return r.anode.asr_ohm_cm2 + r.cathode_interfacial_ohm_cm2
 
 
 # --- evolution --------------------------------------------------------------

@@ -72,9 +72,14 @@ def summary_rows(data: dict) -> list[list[str]]:
     asr, life, met = data["asr"], data["life"], data["metrics"]
     A = data["design"].area_cm2
     rows = [["screening verdict", data["screening"]["treated"].verdict, data["screening"]["untreated"].verdict]]
+    ir = asr["interfacial_resistance_ohm_cm2"]
+    rows.append(["interfacial resistance, both sides incl. cathode charge transfer (Ω cm²)",
+                 _fmt(ir["treated"]), _fmt(ir["untreated"])])
     for side in ("anode", "cathode"):
         s = asr["interfaces"][side]
-        rows.append([f"{side} ASR (Ω cm²)", _fmt(s["treated_ohm_cm2"]), _fmt(s["untreated_ohm_cm2"])])
+        label = ("anode ASR (Ω cm²)" if side == "anode"
+                 else "cathode ASR seen by the connected particles (Ω cm²)")
+        rows.append([label, _fmt(s["treated_ohm_cm2"]), _fmt(s["untreated_ohm_cm2"])])
     rows.append(["SSE bulk (Ω cm²)", _fmt(asr["bulk_ohm_cm2"]), _fmt(asr["bulk_ohm_cm2"])])
     rows.append(["cathode utilization", _fmt(asr["cathode_utilization"]["treated"]),
                  _fmt(asr["cathode_utilization"]["untreated"])])

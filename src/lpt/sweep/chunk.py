@@ -27,6 +27,7 @@ import pandas as pd
 
 from lpt import metrics
 from lpt.design import Design, design_from_dict
+from lpt.interface.inputs import cathode_network_share
 from lpt.sweep.spec import Rows, apply_values, categorical_columns, combos, raw_design, value_of
 
 # --- how numeric design keys enter the interface model's inputs ------------------------
@@ -126,6 +127,8 @@ def _apply_rules(x, rep_values: dict[str, np.ndarray], values: dict[str, np.ndar
         pores = x.cathode_porosity * x.cathode_thickness_cm
         x.cathode.pore_volume_cm3_cm2 = pores
         x.cathode.open_volume_cm3_cm2 = gap + pores
+    if "cathode.porosity" in values or "cathode.sse_volume_fraction" in values:
+        x.cathode.network_share = cathode_network_share(x.cathode_sse_fraction, x.cathode_porosity)
 
 
 def _apply_stack(s: metrics.Stack, values: dict[str, np.ndarray]) -> None:
