@@ -96,11 +96,14 @@ def pybamm_cycles(model, pv, n_cycles: int) -> tuple[float, float]:
     t0 = time.perf_counter()
     sim.solve()
     first = time.perf_counter() - t0
-    sim = pybamm.Simulation(model, parameter_values=pv, experiment=exp)
-    sim.build_for_experiment()
-    t0 = time.perf_counter()
-    sim.solve()
-    return first, (time.perf_counter() - t0) / n_cycles
+    best = float("inf")
+    for _ in range(3):  # best of three, as for lpt: the machine's noise is not the model's
+        sim = pybamm.Simulation(model, parameter_values=pv, experiment=exp)
+        sim.build_for_experiment()
+        t0 = time.perf_counter()
+        sim.solve()
+        best = min(best, time.perf_counter() - t0)
+    return first, best / n_cycles
 
 
 def main() -> None:
@@ -119,10 +122,12 @@ def main() -> None:
     n_pb = 5 if args.quick else 20
     first, pb_cycle = pybamm_cycles(model, pv, n_pb)
     one = cells
-    t0 = time.perf_counter()
-    simulate(one, "; ".join(PROTOCOL), 1000, ConstantInterface(asr_anode_ohm_cm2=ASR_OHM_CM2))
-    lpt_cycle = (time.perf_counter() - t0) / 1000
-    print(f"one design: PyBaMM {1e3 * pb_cycle:.2f} ms/cycle ({n_pb}-cycle experiment; first solve "
+    lpt_cycle = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        simulate(one, "; ".join(PROTOCOL), 1000, ConstantInterface(asr_anode_ohm_cm2=ASR_OHM_CM2))
+        lpt_cycle = min(lpt_cycle, (time.perf_counter() - t0) / 1000)
+    print(f"one design (best of 3): PyBaMM {1e3 * pb_cycle:.2f} ms/cycle ({n_pb}-cycle experiment; first solve "
           f"incl. set-up {first:.2f} s), lpt {1e3 * lpt_cycle:.3f} ms/cycle (1,000 cycles, "
           f"{1000 * lpt_cycle:.2f} s) -> {pb_cycle / lpt_cycle:.0f}x")
 

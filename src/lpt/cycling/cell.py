@@ -67,6 +67,17 @@ class OcvTables:
         """OCV and its slope dU/dy at lithiation ``y`` for materials ``index`` (broadcast)."""
         return self.lookup(np.asarray(index) * OCV_GRID, y)
 
+    @functools.cached_property
+    def _grid(self) -> np.ndarray:
+        return np.linspace(0.0, 1.0, OCV_GRID)
+
+    def value(self, base: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The OCV alone (no slope): the hot path of every voltage evaluation.  With one
+        material in the batch, ``np.interp`` on the same uniform grid (one C loop)."""
+        if len(self.ids) == 1:
+            return np.interp(y, self._grid, self.table[0])
+        return self.lookup(base, y)[0]
+
     def lookup(self, base: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """As :meth:`potential` with ``base = index * OCV_GRID`` precomputed."""
         pos = np.minimum(np.maximum(y, 0.0), 1.0) * (OCV_GRID - 1)

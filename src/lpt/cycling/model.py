@@ -206,7 +206,7 @@ class _Engine:
         return drop, 0.5 * current * b.j_per_A * b.half_inv_i0c
 
     def _volts(self, b: _Active, ys: np.ndarray, drop: np.ndarray, xc_num: np.ndarray) -> np.ndarray:
-        u_c, _ = self.ocv.lookup(b.ocv_base, ys)
+        u_c = self.ocv.value(b.ocv_base, ys)
         y = np.minimum(np.maximum(ys, _Y_EPS), 1.0 - _Y_EPS)
         return u_c - drop - b.rt * np.arcsinh(xc_num / np.sqrt(y - y * y))
 
@@ -340,7 +340,7 @@ class _Engine:
                 fr = margin(sr, rows)
                 k = (fr[1:] <= 0).argmax(axis=0)
                 a_lo, a_hi, f_lo, f_hi = sr[k, cols], sr[k + 1, cols], fr[k, cols], fr[k + 1, cols]
-                if np.all(a_hi - a_lo <= 1e-6 * a_hi):
+                if (a_hi - a_lo <= 1e-6 * a_hi).all():
                     break
             t_stop[ref] = _illinois(margin, rows, a_lo, a_hi, f_lo, f_hi)
         t_stop[at_once] = 0.0
