@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[dev,bench]"
 	$(BIN)/python bench/interface.py
 	$(BIN)/python bench/cycling_vs_pybamm.py
+	$(BIN)/python bench/life.py
 	$(BIN)/python bench/eis_vs_peers.py
 	$(BIN)/python bench/sweep.py
 

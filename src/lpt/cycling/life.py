@@ -61,6 +61,7 @@ class InterfaceModelHook:
         self._T = np.full(n, np.nan)
         self._out: dict[str, np.ndarray] | None = None
         self._extra: dict[str, np.ndarray] | None = None
+        self._record: dict[str, np.ndarray] = {}
 
     def __call__(self, *, cycle: int, charge_passed_mAh_cm2: np.ndarray, time_h: np.ndarray,
                  current_density_mA_cm2: np.ndarray, temperature_K: np.ndarray) -> dict:
@@ -68,7 +69,7 @@ class InterfaceModelHook:
         changed = (current_density_mA_cm2 != self._i) | (temperature_K != self._T)
         due = (cycle >= self._next) | changed
         if self._out is not None and not due.any():
-            self.history.append({**self._out, **self._extra})
+            self.history.append(self._record)  # unchanged since the last update
             return self._out
         # Li stripped since the last update: half of the charge passed both ways
         dq = np.maximum(charge_passed_mAh_cm2 - self._last_q, 0.0)
@@ -107,7 +108,8 @@ class InterfaceModelHook:
         self._last_cycle = np.where(due, cycle, self._last_cycle)
         self._i = current_density_mA_cm2.copy()
         self._T = temperature_K.copy()
-        self.history.append({**self._out, **self._extra})
+        self._record = {**self._out, **self._extra}
+        self.history.append(self._record)
         return self._out
 
 
