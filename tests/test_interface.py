@@ -240,3 +240,19 @@ def test_lgps_lfp_cathode_utilization_negligible_dry_and_high_with_g3():
     u = evaluate(build_inputs([d], untreated=True))
     assert u.cathode_utilization[0] < 0.10
     assert t.cathode_utilization[0] > 0.80
+
+
+def test_li_and_liquid_consumed_by_the_sei_are_the_same_film():
+    # One cycle of plating/stripping under the liquid, no time: the fresh SEI's volume
+    # is both the liquid consumed / nu and the Li consumed / (Li per SEI volume).
+    P = parameters()
+    d = make(anode=wet(loading=5.0), sse="LLZO")
+    x = build_inputs([d])
+    st = advance(x, initial_state(x), 0.0, strip_mAh_cm2=1.0, current_mA_cm2=0.05, cycles=1)
+    film_from_liquid = st.anode.liquid_consumed_cm3_cm2[0] / P.liquid_per_film_volume
+    film_from_li = st.anode.li_consumed_mAh_cm2[0] / P.sei_li_capacity_mAh_cm3
+    assert film_from_li > 0
+    assert film_from_liquid == pytest.approx(film_from_li, rel=1e-12)
+    # and a dry interface or a polymer consumes no Li this way
+    dry = build_inputs([make(sse="LLZO")])
+    assert advance(dry, initial_state(dry), 10.0, strip_mAh_cm2=1.0).anode.li_consumed_mAh_cm2[0] == 0.0

@@ -19,7 +19,8 @@ It returns, per design: ``asr_anode_ohm_cm2``, ``asr_cathode_ohm_cm2``, ``utiliz
 (0–1, the ionically connected fraction of active material; it scales the usable capacity
 and the reacting surface), ``liquid_remaining_fraction``, ``short_circuit`` (bool) and
 ``liquid_depleted`` (bool).  It may add ``asr_bulk_ohm_cm2`` to replace lpt's own SSE
-ohmic term ``L/σ(T)``.  Scalars are broadcast.  :class:`ConstantInterface` is the simplest
+ohmic term ``L/σ(T)``, and ``li_consumed_mAh_cm2`` (cumulative Li metal turned into SEI
+and the like): its increase since the last call is taken off the Li anode's inventory.  Scalars are broadcast.  :class:`ConstantInterface` is the simplest
 hook (fixed values), used by the tests and the PyBaMM cross-check.
 """
 
@@ -34,7 +35,7 @@ from lpt.errors import LptError
 
 REQUIRED = ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "utilization",
             "liquid_remaining_fraction", "short_circuit", "liquid_depleted")
-OPTIONAL = ("asr_bulk_ohm_cm2",)
+OPTIONAL = ("asr_bulk_ohm_cm2", "li_consumed_mAh_cm2")
 
 InterfaceHook = Callable[..., "Mapping[str, np.ndarray] | InterfaceState"]
 
@@ -50,6 +51,7 @@ class InterfaceState:
     short_circuit: np.ndarray
     liquid_depleted: np.ndarray
     asr_bulk_ohm_cm2: np.ndarray | None = None
+    li_consumed_mAh_cm2: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def _checked(out, n: int, cycle: int) -> InterfaceState:
             raise LptError(f"the interface hook returned {np.size(out[key])} values of '{key}' "
                            f"for {n} designs (cycle {cycle}).") from None
         vals[key] = arr
-    for key in ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "asr_bulk_ohm_cm2"):
+    for key in ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "asr_bulk_ohm_cm2", "li_consumed_mAh_cm2"):
         if key in vals and not np.all(vals[key] >= 0):
             raise LptError(f"the interface hook returned a negative or NaN '{key}' (cycle {cycle}).")
     u = vals["utilization"]

@@ -86,6 +86,7 @@ class InterfaceModelHook:
             "liquid_remaining_fraction": r.liquid_remaining_fraction,
             "short_circuit": x.anode.is_li & (local > x.sse_ccd_mA_cm2),
             "liquid_depleted": liquid_depleted(x, state),
+            "li_consumed_mAh_cm2": state.anode.li_consumed_mAh_cm2,
         }
         extra = {"interfacial_resistance_ohm_cm2": interfacial_resistance(r), "local_current_mA_cm2": local}
         if self._out is None:

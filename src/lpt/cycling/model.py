@@ -644,6 +644,11 @@ def simulate(
                              temperature_K=T, previous=hook_cache)
         if hook_cache.get("raw_id") != raw_id:
             active_cache.clear()
+        if st.li_consumed_mAh_cm2 is not None:
+            # Li turned into SEI (or other side products) leaves the anode's inventory
+            used = st.li_consumed_mAh_cm2
+            eng.anode_C_m2 -= np.maximum(used - hook_cache.get("li_used", 0.0), 0.0) * 36000.0
+            hook_cache["li_used"] = used
         return st
 
     for cycle in range(1, n_cycles + 1):

@@ -47,6 +47,7 @@ class SideState:
     interphase_r2: np.ndarray        # (SSE/electrode interphase ASR per contact area)^2
     liquid_consumed_cm3_cm2: np.ndarray
     contact_retention: np.ndarray    # solid contact kept against voids / volume change
+    li_consumed_mAh_cm2: np.ndarray  # Li metal turned into SEI under the liquid
 
 
 @dataclass
@@ -65,6 +66,7 @@ def _initial_side(s: SideInputs, n: int) -> SideState:
     return SideState(
         age_h=np.zeros(n), transfer_r2=s.transfer_r0_ohm_cm2 ** 2, sei_r2=s.sei_r0_ohm_cm2 ** 2,
         interphase_r2=r2, liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
+        li_consumed_mAh_cm2=np.zeros(n),
     )
 
 
@@ -299,9 +301,12 @@ def _advance_side(x: Inputs, s: SideInputs, st: SideState, dt_h: np.ndarray, T: 
     # charge); it is shed with dead Li, so it consumes liquid without adding resistance
     fresh_cm = np.where(wet & s.consumes & s.is_li,
                         P.sei_per_cycle_nm_per_mAh_cm2 * 1e-7 * strip_mAh_cm2, 0.0)
-    grown_cm = ((np.sqrt(transfer_r2) - r_t_old) + (r_s_new - r_s_old)) / P.film_resistivity_ohm_cm + fresh_cm
+    sei_cm = (r_s_new - r_s_old) / P.film_resistivity_ohm_cm + fresh_cm
+    grown_cm = (np.sqrt(transfer_r2) - r_t_old) / P.film_resistivity_ohm_cm + sei_cm
     consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * f_w * grown_cm
     consumed = np.minimum(consumed, s.liquid_cm3_cm2)
+    # the SEI on Li stores Li taken from the metal (the SLEI's Li comes from the SSE)
+    li = st.li_consumed_mAh_cm2 + f_w * sei_cm * P.sei_li_capacity_mAh_cm3
     # mixed-conducting interphase keeps growing on the solid contacts (Wenzel 2016)
     mci = (s.interphase == 2) & ~s.blocks_reduction
     r2 = np.where(mci, st.interphase_r2 + 2.0 * P.mci_growth_ohm2_cm4_h * g * dt_h, st.interphase_r2)
@@ -314,7 +319,8 @@ def _advance_side(x: Inputs, s: SideInputs, st: SideState, dt_h: np.ndarray, T: 
                         1.0 - i_lim / np.maximum(i_mA_cm2, 1e-12), 0.0)
         keep = keep * np.clip(1.0 - P.void_contact_loss_per_mAh_cm2 * over * strip_mAh_cm2, 0.01, 1.0)
     return SideState(age_h=st.age_h + dt_h, transfer_r2=transfer_r2, sei_r2=r_s_new ** 2,
-                     interphase_r2=r2, liquid_consumed_cm3_cm2=consumed, contact_retention=keep)
+                     interphase_r2=r2, liquid_consumed_cm3_cm2=consumed, contact_retention=keep,
+                     li_consumed_mAh_cm2=li)
 
 
 def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=None,
