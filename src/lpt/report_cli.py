@@ -103,7 +103,7 @@ def demo(
         t.add_row(*row)
     con = _console()
     con.print(t)
-    ma, mu = data["metrics"].get("treated", {}), data["metrics"].get("untreated", {})
+    ma = data["metrics"].get("treated", {})
     if ma:
         from lpt.metrics import metrics_report
 

@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from lpt.design import Design
 from lpt.interface.inputs import Inputs, build_inputs
 from lpt.interface.model import (

@@ -70,7 +70,6 @@ def _fmt(v, digits: int = 3) -> str:
 def summary_rows(data: dict) -> list[list[str]]:
     """[quantity, treated, untreated] rows: the demo's table and the page's summary."""
     asr, life, met = data["asr"], data["life"], data["metrics"]
-    A = data["design"].area_cm2
     rows = [["screening verdict", data["screening"]["treated"].verdict, data["screening"]["untreated"].verdict]]
     ir = asr["interfacial_resistance_ohm_cm2"]
     rows.append(["interfacial resistance, both sides incl. cathode charge transfer (Ω cm²)",
@@ -101,7 +100,7 @@ def summary_rows(data: dict) -> list[list[str]]:
 
     rows.append(["initial capacity (mAh g⁻¹)", _fmt(life_val("treated", first_cap)),
                  _fmt(life_val("untreated", first_cap))])
-    rows.append([f"capacity at last cycle run (mAh g⁻¹)", _fmt(life_val("treated", last_cap)),
+    rows.append(["capacity at last cycle run (mAh g⁻¹)", _fmt(life_val("treated", last_cap)),
                  _fmt(life_val("untreated", last_cap))])
     rows.append([f"life ({data['n_cycles']} cycles asked)",
                  *[(f"{life[a]['cycles_completed']} cycles, {life[a]['end_reason']}" if a in life else "–")

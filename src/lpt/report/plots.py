@@ -89,7 +89,7 @@ def asr_breakdown(asr: dict) -> Figure:
     their parts in proportion.
     """
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
-    labels, bottoms = [], {}
+    bottoms = {}
     rows = []
     for side in ("anode", "cathode"):
         s = asr["interfaces"][side]
