@@ -92,3 +92,14 @@ def test_arrhenius_from_spectra_recovers_bulk_and_slei():
     assert res["R2"].stderr_eV < 0.02
     fig = plot_arrhenius(res)
     assert fig.axes[0].get_xlabel() == "1000/T (1/K)"
+
+
+def test_arrhenius_regression_survives_noise_free_fits():
+    # Simulated (noise-free) spectra give resistance standard errors ~1e-12: only the
+    # relative weights matter, so the regression must not go singular.
+    from lpt.impedance.arrhenius import arrhenius_fit
+
+    T = np.array([298.15, 313.15, 333.15])
+    R = 100.0 * np.exp(0.5 / 8.617333262e-5 * (1 / T - 1 / 298.15))
+    res = arrhenius_fit(T, R, resistance_stderr_ohm=R * 1e-14)
+    assert res.activation_energy_eV == pytest.approx(0.5, rel=1e-6)

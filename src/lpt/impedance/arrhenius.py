@@ -67,9 +67,16 @@ def arrhenius_fit(temperature_K, resistance_ohm, resistance_stderr_ohm=None) -> 
         s = np.asarray(resistance_stderr_ohm, dtype=float) / R
         w = np.where(np.isfinite(s) & (s > 0), 1.0 / np.maximum(s, 1e-12) ** 2, np.nan)
         w = np.where(np.isfinite(w), w, np.nanmedian(w) if np.any(np.isfinite(w)) else 1.0)
+    # Only relative weights matter; noise-free (simulated) spectra give stderr ~ 1e-12
+    # and weights ~ 1e24 that would make the normal equations singular.
+    w = w / np.max(w)
     X = np.column_stack([np.ones_like(x), x])
     XtW = X.T * w
-    cov = np.linalg.inv(XtW @ X)
+    try:
+        cov = np.linalg.pinv(XtW @ X)
+    except np.linalg.LinAlgError:
+        raise LptError("the Arrhenius regression is singular (check the temperatures and "
+                       "the fitted resistances).") from None
     beta = cov @ XtW @ y
     dof = len(T) - 2
     if dof > 0:
