@@ -103,3 +103,18 @@ def test_arrhenius_regression_survives_noise_free_fits():
     R = 100.0 * np.exp(0.5 / 8.617333262e-5 * (1 / T - 1 / 298.15))
     res = arrhenius_fit(T, R, resistance_stderr_ohm=R * 1e-14)
     assert res.activation_energy_eV == pytest.approx(0.5, rel=1e-6)
+
+
+def test_arrhenius_flags_lines_built_on_undetermined_fits():
+    # The simulated LLZO/n-BuLi stack at three temperatures (examples/eis): the 4-arc
+    # circuit resolves it (every resistance determined, Ea of the SSE and interface
+    # arcs between 0.3 and 0.6 eV, as in the model behind the spectra); a 2-arc circuit
+    # cannot and its fits at 40 and 60 °C collapse onto degenerate parameters, which
+    # must be flagged instead of turned into an activation energy silently.
+    root = Path(__file__).resolve().parents[1] / "examples" / "eis"
+    spectra = [read(root / f"llzo_nbuli_{t}C.csv") for t in (25, 40, 60)]
+    good = arrhenius_from_spectra(spectra, [25, 40, 60], "R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)-Wo1")
+    assert all(r.reliable for r in good.values())
+    assert all(0.3 <= r.activation_energy_eV <= 0.6 for r in good.values())
+    bad = arrhenius_from_spectra(spectra, [25, 40, 60], "R0-p(R1,CPE1)-p(R2,CPE2)")
+    assert not bad["R0"].reliable and bad["R0"].problems

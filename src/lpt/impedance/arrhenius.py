@@ -31,6 +31,9 @@ import numpy as np
 from lpt.errors import LptError
 
 K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K (CODATA 2018, exact)
+# A resistance whose standard error exceeds half its value is not determined by the
+# spectrum (often a circuit with too few or too many arcs): its Arrhenius line is flagged.
+MAX_RELATIVE_STDERR = 0.5
 ZERO_CELSIUS_K = 273.15
 
 
@@ -44,6 +47,9 @@ class ArrheniusResult:
     prefactor_stderr_ln: float
     temperature_K: np.ndarray
     resistance_ohm: np.ndarray
+    # from arrhenius_from_spectra: were all the fits behind the line trustworthy?
+    reliable: bool = True
+    problems: tuple[str, ...] = ()
 
 
 def arrhenius_fit(temperature_K, resistance_ohm, resistance_stderr_ohm=None) -> ArrheniusResult:
@@ -129,7 +135,17 @@ def arrhenius_from_spectra(spectra, temperatures_c, circuit, weighting: str = "m
         k = circuit.param_names.index(n)
         R = np.array([r.parameters[k] for r in fits])
         sR = np.array([r.stderr[k] for r in fits])
-        out[n] = arrhenius_fit(T, R, sR)
+        res = arrhenius_fit(T, R, sR)
+        problems = []
+        for t_c, fit, r_k, s_k in zip(temps, fits, R, sR):
+            if not fit.converged:
+                problems.append(f"the fit at {t_c:g} °C did not converge")
+            elif not np.isfinite(s_k) or s_k > MAX_RELATIVE_STDERR * r_k:
+                problems.append(f"{n} at {t_c:g} °C is not determined by the data "
+                                f"(standard error {s_k:.3g} ohm for {r_k:.3g} ohm)")
+        res.reliable = not problems
+        res.problems = tuple(problems)
+        out[n] = res
     return out
 
 

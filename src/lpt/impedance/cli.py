@@ -187,7 +187,8 @@ def arrhenius_command(
     results = arrhenius_from_spectra(spectra, temps, circuit, weighting=weighting)
     doc = {"processes": {n: {"activation_energy_eV": r.activation_energy_eV, "stderr_eV": r.stderr_eV,
                              "prefactor": r.prefactor, "prefactor_unit": "S",
-                             "resistance_ohm": r.resistance_ohm, "temperature_K": r.temperature_K}
+                             "resistance_ohm": r.resistance_ohm, "temperature_K": r.temperature_K,
+                             "reliable": r.reliable, "problems": list(r.problems)}
                          for n, r in results.items()},
            "regression": "ln(1/R) = ln(A) - Ea/(k_B T)"}
     if json_out:
@@ -196,8 +197,13 @@ def arrhenius_command(
     from rich.table import Table
 
     table = Table(title="Arrhenius: 1/R = A exp(-Ea / k_B T)")
-    for col in ("process", "Ea (eV)", "± (eV)", "A (S)"):
+    for col in ("process", "Ea (eV)", "± (eV)", "A (S)", "fits"):
         table.add_column(col)
     for n, r in results.items():
-        table.add_row(n, f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}")
-    _console().print(table)
+        table.add_row(n, f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
+                      "ok" if r.reliable else "[red]unreliable[/red]")
+    con = _console()
+    con.print(table)
+    for n, r in results.items():
+        for p in r.problems:
+            con.print(f"[red]{n}[/red]: {p}")

@@ -370,7 +370,7 @@ def fit_spectra(circuit: Circuit | str, f, Z, weighting: str = "modulus",
             p, converged = _polish(single, p, lower, upper)
         r, J = _residual_and_jacobian_p(single, p)
         chi2 = float(r @ r)
-        stderr = _standard_errors(J, chi2)
+        stderr = _standard_errors(J, chi2, p)
         p, stderr = circuit.canonical_order(p, stderr)
         results.append(FitResult(circuit.circuit, list(circuit.param_names), p, stderr, chi2,
                                  bool(converged), weighting, n_freq))
@@ -413,19 +413,26 @@ def _polish(problem: _Problem, p0, lower, upper):
     return sol.x, bool(sol.status > 0)
 
 
-def _standard_errors(J: np.ndarray, chi2: float) -> np.ndarray:
+def _standard_errors(J: np.ndarray, chi2: float, p: np.ndarray | None = None) -> np.ndarray:
     """sqrt(diag(s^2 (J^T J)^-1)), s^2 = chi^2/(m - n); pseudo-inverse via SVD so a
-    parameter the data cannot determine gets an infinite (reported null) error."""
+    parameter the data cannot determine gets an infinite (reported null) error.
+
+    The SVD works on the Jacobian with respect to relative changes (columns × |p|):
+    parameters span 1e-9 F to 1e4 s, so in raw units the singular values spread over
+    many decades from the units alone and a well-determined fit would look singular.
+    """
     m, n = J.shape
     if m <= n:
         return np.full(n, np.nan)
-    _, s, Vt = np.linalg.svd(J, full_matrices=False)
+    scale = np.ones(n) if p is None else np.where(np.abs(p) > 0, np.abs(p), 1.0)
+    Js = J * scale
+    _, s, Vt = np.linalg.svd(Js, full_matrices=False)
     good = s > s[0] * 1e-12 if s.size and s[0] > 0 else np.zeros_like(s, dtype=bool)
     if not np.all(good):
         out = np.full(n, np.inf)
         return out
     cov = (Vt.T / s**2) @ Vt * (chi2 / (m - n))
-    return np.sqrt(np.clip(np.diag(cov), 0, None))
+    return np.sqrt(np.clip(np.diag(cov), 0, None)) * scale
 
 
 def fit_many(spectra, circuit: Circuit | str, weighting: str = "modulus") -> list[FitResult]:
