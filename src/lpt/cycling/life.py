@@ -59,18 +59,18 @@ class InterfaceModelHook:
         self._stride = np.ones(n)
         self._i = np.full(n, np.nan)
         self._T = np.full(n, np.nan)
-        self._out: dict[str, np.ndarray] | None = None
-        self._extra: dict[str, np.ndarray] | None = None
-        self._record: dict[str, np.ndarray] = {}
+        # the last values per design: what the cycling model gets (it reads only its
+        # keys) and what `history` keeps, one dict for both
+        self._record: dict[str, np.ndarray] | None = None
 
     def __call__(self, *, cycle: int, charge_passed_mAh_cm2: np.ndarray, time_h: np.ndarray,
                  current_density_mA_cm2: np.ndarray, temperature_K: np.ndarray) -> dict:
         x = self.inputs
         changed = (current_density_mA_cm2 != self._i) | (temperature_K != self._T)
         due = (cycle >= self._next) | changed
-        if self._out is not None and not due.any():
+        if self._record is not None and not due.any():
             self.history.append(self._record)  # unchanged since the last update
-            return self._out
+            return self._record
         # Li stripped since the last update: half of the charge passed both ways
         dq = np.maximum(charge_passed_mAh_cm2 - self._last_q, 0.0)
         dt = np.maximum(time_h - self._last_t, 0.0)
@@ -87,18 +87,18 @@ class InterfaceModelHook:
             "short_circuit": x.anode.is_li & (local > x.sse_ccd_mA_cm2),
             "liquid_depleted": liquid_depleted(x, state),
             "li_consumed_mAh_cm2": state.anode.li_consumed_mAh_cm2,
+            "interfacial_resistance_ohm_cm2": interfacial_resistance(r),
+            "local_current_mA_cm2": local,
         }
-        extra = {"interfacial_resistance_ohm_cm2": interfacial_resistance(r), "local_current_mA_cm2": local}
-        if self._out is None:
-            self._out, self._extra = out, extra
+        if self._record is None:
+            record = out
             change = np.full(x.n, np.inf)
         else:
             change = np.zeros(x.n)
             for key in ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "utilization", "liquid_remaining_fraction"):
-                old, new = self._out[key], out[key]
+                old, new = self._record[key], out[key]
                 change = np.maximum(change, np.abs(new - old) / np.maximum(np.abs(old), 1e-12))
-            self._out = {k: np.where(due, out[k], self._out[k]) for k in out}
-            self._extra = {k: np.where(due, extra[k], self._extra[k]) for k in extra}
+            record = {k: np.where(due, out[k], self._record[k]) for k in out}
         self.state = _merge(self.state, state, due)
         calm = change < self.tolerance
         stride = np.where(calm, np.minimum(2 * self._stride, self.max_stride), 1.0)
@@ -109,9 +109,9 @@ class InterfaceModelHook:
         self._last_cycle = np.where(due, cycle, self._last_cycle)
         self._i = current_density_mA_cm2.copy()
         self._T = temperature_K.copy()
-        self._record = {**self._out, **self._extra}
-        self.history.append(self._record)
-        return self._out
+        self._record = record
+        self.history.append(record)
+        return record
 
 
 def default_protocol(design: Design) -> str:

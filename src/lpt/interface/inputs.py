@@ -27,7 +27,7 @@ class SideInputs:
 
     hardness_MPa: np.ndarray          # softer body's contact hardness
     interphase: np.ndarray            # 0 stable, 1 passivating, 2 mixed-conducting
-    interphase_sigma_S_cm: np.ndarray
+    interphase_r0_ohm_cm2: np.ndarray  # passivating interphase per contact area (0 otherwise)
     contamination: np.ndarray         # garnet Li+/H+-exchange layer present (bool)
     therapy: np.ndarray               # THERAPY_CODE
     liquid_cm3_cm2: np.ndarray        # liquid (or precursor) volume per area
@@ -116,10 +116,9 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
     P = parameters()
     sse = materials.get(design.electrolyte.material)
     electrode = materials.get(design.anode.material if side == "anode" else design.cathode.material)
-    chem = sse.chemistry if sse.chemistry in ("sulfide", "polymer") else (
-        "garnet" if sse.family == "garnet" else "oxide")
-    if sse.chemistry == "composite":
-        chem = "polymer"
+    # SSE class of the [slei] table: garnets (Li2CO3/LiOH-covered) apart from other oxides
+    chem = {"sulfide": "sulfide", "polymer": "polymer", "composite": "polymer"}.get(
+        sse.chemistry, "garnet" if sse.family == "garnet" else "oxide")
     gap = P.interface_gap_um * 1e-4
     is_li = side == "anode" and electrode.id in ("Li", "LiIn")
 
@@ -138,14 +137,15 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
         upper = electrode.upper_cutoff_V or electrode.average_potential_V
         interphase = 1 if upper > sse.window_high_V + 0.5 else 0
         pores = design.cathode.porosity * design.cathode.thickness_um * 1e-4
-    isig = {0: 1.0, 1: P.passivating_interphase_conductivity_S_cm,
-            2: 1.0}[interphase]  # MCI is tracked as a growing resistance, not a thickness
-    if interphase == 1 and sse.interphase_conductivity_S_cm and side == "anode":
-        isig = sse.interphase_conductivity_S_cm
+    # a passivating interphase is a fixed film; an MCI is tracked as a growing resistance
+    isig = (sse.interphase_conductivity_S_cm if side == "anode" and sse.interphase_conductivity_S_cm
+            else P.passivating_interphase_conductivity_S_cm)
+    r_int = P.passivating_interphase_thickness_nm * 1e-7 / isig if interphase == 1 else 0.0
 
     row = dict(
-        hardness_MPa=h, interphase=interphase, interphase_sigma_S_cm=isig,
-        contamination=("proton_exchange" in sse.sensitivities),
+        hardness_MPa=h, interphase=interphase, interphase_r0_ohm_cm2=r_int,
+        # Li+/H+-exchange layer on the garnet face the Li meets
+        contamination=side == "anode" and "proton_exchange" in sse.sensitivities,
         therapy=THERAPY_CODE[iface.therapy], liquid_cm3_cm2=0.0,
         open_volume_cm3_cm2=gap + pores, pore_volume_cm3_cm2=pores, wettability=0.0,
         film_sigma_S_cm=1.0, film_Ea_eV=0.0, transfer_r0_ohm_cm2=0.0,
@@ -212,8 +212,6 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
         row["contamination"] = False
     if "blocks_sse_reduction" in effects:
         row["blocks_reduction"] = True
-    if side == "cathode" or not is_li:
-        row["contamination"] = row["contamination"] and side == "anode"
     return row
 
 

@@ -59,10 +59,8 @@ class State:
 
 def _initial_side(s: SideInputs, n: int) -> SideState:
     P = parameters()
-    r = np.where(s.interphase == 1,
-                 P.passivating_interphase_thickness_nm * 1e-7 / s.interphase_sigma_S_cm, 0.0)
     mci = (s.interphase == 2) & ~s.blocks_reduction
-    r2 = np.where(mci, 2.0 * P.mci_growth_ohm2_cm4_h * P.mci_assembly_hours, r ** 2)
+    r2 = np.where(mci, 2.0 * P.mci_growth_ohm2_cm4_h * P.mci_assembly_hours, s.interphase_r0_ohm_cm2 ** 2)
     return SideState(
         age_h=np.zeros(n), transfer_r2=s.transfer_r0_ohm_cm2 ** 2, sei_r2=s.sei_r0_ohm_cm2 ** 2,
         interphase_r2=r2, liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
@@ -122,7 +120,7 @@ def solid_path(s: SideInputs, st: SideState, T: np.ndarray, side: str) -> dict[s
     layer = s.layer_ohm_cm2 / arrhenius(s.layer_Ea_eV, T)
     if side == "anode":
         # linearized Butler–Volmer at the Li|SSE contact: R_ct = RT / (F i0)
-        i0 = P.li_sse_exchange_current_mA_cm2 * 1e-3 * arrhenius(P.interphase_activation_energy_eV, T)
+        i0 = P.li_sse_exchange_current_mA_cm2 * 1e-3 * g_int
         ct = np.where(s.is_li, R_J_MOLK * T / (F_C_MOL * i0), 0.0)
     else:
         ct = np.zeros_like(T)
