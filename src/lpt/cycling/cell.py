@@ -29,18 +29,16 @@ import numpy as np
 
 from lpt import materials
 from lpt.errors import LptError
+from lpt.interface.model import arrhenius
 
 F = 96485.33212          # C mol⁻¹
 R_GAS = 8.314462618      # J mol⁻¹ K⁻¹
-K_B_EV = 8.617333262e-5  # eV K⁻¹
 T_REF_K = 298.15
 OCV_GRID = 4001          # uniform resampling of every OCV table (Δy = 2.5e-4)
 
 
-def arrhenius_factor(activation_energy_eV: np.ndarray, temperature_K: np.ndarray) -> np.ndarray:
-    """``exp(−E_a/k_B (1/T − 1/T_ref))``: a rate at ``T`` relative to 25 °C."""
-    return np.exp(-np.asarray(activation_energy_eV) / K_B_EV
-                  * (1.0 / np.asarray(temperature_K) - 1.0 / T_REF_K))
+# One Arrhenius law for the whole package (25 °C reference, docs/model.md §3).
+arrhenius_factor = arrhenius
 
 
 @dataclass(frozen=True)
