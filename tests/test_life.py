@@ -42,8 +42,10 @@ def test_a_design_lives_the_same_alone_and_in_a_batch():
     other = load_design(TABLE1 / "llzo_nbuli_lfp.toml").with_(cycling=d.cycling)
     alone, _ = simulate_designs([d], 60)
     batch, _ = simulate_designs([other, d, other], 60)
-    assert np.array_equal(alone.discharge_capacity_mAh_g[0], batch.discharge_capacity_mAh_g[1], equal_nan=True)
-    assert np.array_equal(alone.asr_anode_ohm_cm2[0], batch.asr_anode_ohm_cm2[1], equal_nan=True)
+    # alone, the engine takes its one-design path (scalar Newton); in the batch, the
+    # sampled bracket and regula falsi: both locate each step's end to 1e-12 of its length
+    np.testing.assert_allclose(alone.discharge_capacity_mAh_g[0], batch.discharge_capacity_mAh_g[1], rtol=1e-10)
+    np.testing.assert_allclose(alone.asr_anode_ohm_cm2[0], batch.asr_anode_ohm_cm2[1], rtol=1e-10)
 
 
 def test_liquid_is_consumed_and_the_anode_resistance_grows_with_cycling():
