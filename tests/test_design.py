@@ -10,6 +10,7 @@ import pytest
 
 from lpt import materials
 from lpt.design import Interface, load_design
+from lpt.errors import LptError
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE1 = ROOT / "examples" / "table1"
@@ -112,7 +113,10 @@ def test_therapies_are_what_the_papers_did():
     assert g3.anode.material == "LiIn" and g3.cathode.sse_volume_fraction > 0
 
     assert table1("lgps_doldme_tis2").anode_interface.precursor == "DOL-ring-opening"
-    assert table1("lsps_pyr13tfsi_lfp").anode_interface.liquid == "LiTFSI-Pyr13TFSI"
+    lsps = table1("lsps_pyr13tfsi_lfp")
+    assert lsps.anode_interface.liquid == "LiTFSI-Pyr13TFSI"
+    # the liquid inside the LFP electrode is in both arms: the paper compares the Li side
+    assert lsps.cathode_interface.baseline and not lsps.anode_interface.baseline
     bmim = table1("peo_llzto_bmimtfsi_lfp")
     assert bmim.anode_interface.liquid == "BMIMTFSI" and bmim.anode_interface.loading_uL_cm2 == 1.8
     assert table1("llzto_bmptfsi_ncm811").cathode_interface.liquid == "Pyr14TFSI"
@@ -122,8 +126,11 @@ def test_therapies_are_what_the_papers_did():
 def test_untreated_removes_every_therapy_and_nothing_else(name):
     d = table1(name)
     u = d.untreated()
-    assert u.anode_interface == Interface() and u.cathode_interface == Interface()
-    assert not u.anode_interface.treated and not u.cathode_interface.treated
+    for side in ("anode", "cathode"):
+        kept = d.interfaces[side]
+        # a baseline treatment (in both arms of the paper's comparison) stays, the rest goes
+        assert u.interfaces[side] == (kept if kept.baseline else Interface())
+    assert any(not i.baseline and i.treated for i in d.interfaces.values())  # something is removed
     assert (u.cathode, u.electrolyte, u.anode, u.area_cm2, u.temperature_C, u.stack_pressure_MPa) == (
         d.cathode, d.electrolyte, d.anode, d.area_cm2, d.temperature_C, d.stack_pressure_MPa)
     assert u.reported == d.reported
@@ -133,3 +140,18 @@ def test_untreated_removes_every_therapy_and_nothing_else(name):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_other_examples_load(path):
     assert load_design(path).name
+
+
+def test_baseline_is_true_or_false_and_only_for_a_therapy(tmp_path):
+    base = (ROOT / "examples" / "table1" / "lsps_pyr13tfsi_lfp.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(base.replace("baseline = true", 'baseline = "yes"'))
+    with pytest.raises(LptError, match=r"interfaces.cathode.baseline' must be true or false"):
+        load_design(bad)
+    none = tmp_path / "none.toml"
+    none.write_text(base.replace('therapy = "wetting"            # the liquid inside the cathode, in both arms\n'
+                                 'liquid = "LiTFSI-Pyr13TFSI"\nloading_uL_cm2 = 1.0           # fills the electrode\'s pores, 25 um x 0.35 (estimated)\n',
+                                 'therapy = "none"\n'))
+    with pytest.raises(LptError, match="does not apply to therapy 'none'"):
+        load_design(none)
+

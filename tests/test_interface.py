@@ -151,6 +151,27 @@ def test_mixed_conducting_interphase_grows_parabolically_and_a_reaction_layer_bl
     assert np.all(R2[:, 1] == 0.0)
 
 
+def test_a_li_prewetting_liquid_whose_sei_blocks_sse_reduction_stops_the_mci():
+    # Zheng 2018: LiTFSI/Pyr13TFSI on Li forms a stable SEI instead of the Li|LSPS mixed
+    # conductor.  The SEI covers the contact spots too (a fixed layer of its R0), so the
+    # treated anode does not grow while the dry one grows as sqrt(t); a liquid without
+    # that effect (neat Pyr13TFSI) leaves the MCI growing on its solid contacts.
+    il = make(sse="LSPS", p=10.0, anode=wet("LiTFSI-Pyr13TFSI", 8.0))
+    neat = make(sse="LSPS", p=10.0, anode=wet("Pyr13TFSI", 8.0))
+    dry = make(sse="LSPS", p=10.0)
+    x = build_inputs([il, neat, dry])
+    st0 = initial_state(x)
+    assert np.all(st0.anode.interphase_r2[0] == 0.0) and np.all(st0.anode.interphase_r2[1:] > 0)
+    st = advance(x, st0, 100.0)
+    assert st.anode.interphase_r2[0] == 0.0
+    assert np.all(st.anode.interphase_r2[1:] > st0.anode.interphase_r2[1:])
+    r = evaluate(x, st).anode
+    sei_r0 = parameters().sei["TFSI"].r0_ohm_cm2
+    assert r.components_ohm_cm2["solid_reaction_layer"][0] * r.contact_fraction[0] == pytest.approx(sei_r0, rel=1e-9)
+    assert r.components_ohm_cm2["solid_reaction_layer"][1] == 0.0
+    assert r.asr_ohm_cm2[0] < r.asr_ohm_cm2[1] < r.asr_ohm_cm2[2] * 1.001
+
+
 def test_voids_form_only_when_stripping_outruns_creep():
     d = make(sse="LLZO", p=0.1)
     x = build_inputs([d, d])

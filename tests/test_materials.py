@@ -216,6 +216,10 @@ def test_sensitivities_and_effects_use_the_shared_vocabulary():
         for reagent in by_kind(kind):
             assert reagent.effects and set(reagent.effects) <= EFFECTS, reagent.id
             assert set(reagent.initiation) <= INITIATIONS, reagent.id
+    for liquid in by_kind("liquid"):
+        assert set(liquid.effects) <= EFFECTS, liquid.id
+        if liquid.effects:  # an effect is a claim about a liquid: its evidence is in the notes
+            assert "verified" in liquid.notes and liquid.references, liquid.id
 
 
 def test_emim_bf4_is_an_imidazolium_tetrafluoroborate():

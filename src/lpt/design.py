@@ -62,6 +62,7 @@ _INTERFACE: dict[str, _Spec] = {
     "initiation": (str, None, False),
     "reagent": (str, None, False),
     "thickness_nm": (float, (0.1, 1e5), False),
+    "baseline": (bool, None, False),
 }
 _CYCLING: dict[str, _Spec] = {
     "protocol": (str, None, False),
@@ -71,11 +72,13 @@ _CYCLING: dict[str, _Spec] = {
 }
 _SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
 # Which keys each therapy needs and allows (besides `therapy`).
+# `baseline = true`: the treatment is part of the cell in both arms of a treated/untreated
+# comparison (e.g. a liquid in the cathode while the therapy compared is at the Li side).
 THERAPY_KEYS = {
     "none": (set(), set()),
-    "wetting": ({"liquid", "loading_uL_cm2"}, {"additive"}),
-    "polymerization": ({"precursor", "loading_uL_cm2"}, {"initiation", "liquid", "additive"}),
-    "reaction_layer": ({"reagent", "thickness_nm"}, {"liquid", "loading_uL_cm2"}),
+    "wetting": ({"liquid", "loading_uL_cm2"}, {"additive", "baseline"}),
+    "polymerization": ({"precursor", "loading_uL_cm2"}, {"initiation", "liquid", "additive", "baseline"}),
+    "reaction_layer": ({"reagent", "thickness_nm"}, {"liquid", "loading_uL_cm2", "baseline"}),
 }
 
 
@@ -117,6 +120,7 @@ class Interface:
     initiation: str | None = None
     reagent: str | None = None
     thickness_nm: float = 0.0
+    baseline: bool = False  # kept in the "untreated" arm too (see Design.untreated)
 
     @property
     def treated(self) -> bool:
@@ -152,8 +156,16 @@ class Design:
         return {"anode": self.anode_interface, "cathode": self.cathode_interface}
 
     def untreated(self) -> "Design":
-        """The same cell with every therapy removed (the "without liquid" arm)."""
-        return replace(self, anode_interface=Interface(), cathode_interface=Interface())
+        """The same cell with its therapies removed (the "without liquid" arm).
+
+        An interface marked ``baseline = true`` keeps its treatment: it belongs to the cell
+        in both arms of the comparison (the paper compares the therapy on the other side).
+        """
+        def strip(iface: Interface) -> Interface:
+            return iface if iface.baseline else Interface()
+
+        return replace(self, anode_interface=strip(self.anode_interface),
+                       cathode_interface=strip(self.cathode_interface))
 
     def with_(self, **changes: Any) -> "Design":
         return replace(self, **changes)
@@ -171,7 +183,10 @@ def _check_table(raw: Any, spec: dict[str, _Spec], where: str, src: str) -> dict
                 f"{src}: unknown key '{dotted}'{hint}; allowed here: {', '.join(spec)}."
             )
         typ, rng, _ = spec[key]
-        if typ is str:
+        if typ is bool:
+            if not isinstance(val, bool):
+                raise LptError(f"{src}: field '{dotted}' must be true or false, got {val!r}.")
+        elif typ is str:
             if not isinstance(val, str) or not val.strip():
                 raise LptError(f"{src}: field '{dotted}' must be a non-empty text, got {val!r}.")
         elif typ in (float, int):

@@ -162,6 +162,8 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
     if iface.additive:
         effects += materials.get(iface.additive).effects
     liquid = materials.get(iface.liquid) if iface.liquid else None
+    if liquid is not None and is_li and iface.therapy == "wetting":
+        effects += liquid.effects
 
     if iface.therapy in ("wetting", "polymerization") and liquid is not None:
         # n-BuLi strips the Li2CO3/LiOH layer: the garnet then behaves as any oxide
@@ -185,6 +187,10 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
             if "lif_rich_sei" in effects:
                 r0, k = 0.5 * r0, 0.5 * k
             row.update(sei_r0_ohm_cm2=r0, sei_growth_ohm2_cm4_h=k)
+            if "blocks_sse_reduction" in liquid.effects and iface.therapy == "wetting":
+                # Li pre-wetted by a liquid whose SEI keeps it from reducing the SSE: that
+                # SEI also sits on the solid contact spots (Li|SEI|SSE), as a fixed layer
+                row.update(layer_ohm_cm2=r0, layer_Ea_eV=P.interphase_activation_energy_eV)
     if iface.therapy == "wetting":
         row.update(liquid_cm3_cm2=iface.loading_uL_cm2 * 1e-3, consumes=True)
     elif iface.therapy == "polymerization":

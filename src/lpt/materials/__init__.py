@@ -121,6 +121,9 @@ class Liquid(Material):
     # Li+ transfer across liquid|SSE: desolvation-controlled activation energy
     transfer_activation_energy_eV: float
     contact_angle_deg: float
+    # what the liquid does at a Li surface it pre-wets (same vocabulary as reagents'
+    # effects), e.g. an SEI that keeps Li from reducing the SSE; sourced in `notes`
+    effects: list[str] = []
 
 
 class Electrode(Material):
