@@ -381,6 +381,8 @@ class _Engine:
         NumPy call costs more than the arithmetic: one evaluation here is ~16 ``math.exp``
         against ~90 µs for one batched sampling pass.  Both paths converge to 1e-12 of the
         step, so a design gives the same result alone as in a batch (tested to 1e-9).
+        Like the batched path's sampling, it relies on the margin crossing zero once in
+        the step (under constant current the surface lithiation moves one way).
         """
         k = float(b.dtau_per_s[0])
         coef = [x + g * y for x, y in zip(a_s.tolist(), self._sbl_f)]
