@@ -16,7 +16,7 @@ _VERDICT_STYLE = {"incompatible": "bold red", "caution": "bold yellow", "compati
 
 def screen(
     design: Path = typer.Argument(..., help="Cell design TOML file.", show_default=False),
-    untreated: bool = typer.Option(False, "--untreated", help="Screen the cell without any liquid therapy."),
+    untreated: bool = typer.Option(False, "--untreated", help="Screen the cell without its therapies (baseline = true interfaces stay)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Screen a design's pairs (liquid/SSE/electrodes) against the known chemistry."""

@@ -123,7 +123,7 @@ def eis_simulate(
     design: Path = typer.Argument(..., help="Cell design TOML file.", show_default=False),
     temperature_c: Optional[float] = typer.Option(None, "--temperature-c", help="Temperature in °C "
                                                   "(default: the design's)."),
-    untreated: bool = typer.Option(False, "--untreated", help="The cell without any liquid therapy."),
+    untreated: bool = typer.Option(False, "--untreated", help="The cell without its therapies (baseline = true interfaces stay)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
 ) -> None:
     """Simulate the impedance spectrum of DESIGN's whole stack (equivalent circuit)."""

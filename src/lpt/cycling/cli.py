@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
         cycles: int = typer.Option(None, "--cycles", help="Number of cycles (default: the design's [cycling] cycles, else 100)."),
         protocol: str = typer.Option(None, "--protocol", help='Steps, e.g. "Charge at C/10 until 3.8 V; Discharge at 0.1C until 2.5 V".'),
         temperature_c: float = typer.Option(None, "--temperature-c", help="Temperature, °C (default: the design's)."),
-        untreated: bool = typer.Option(False, "--untreated", help="Remove every therapy (the dry cell)."),
+        untreated: bool = typer.Option(False, "--untreated", help="Remove the therapies (interfaces marked baseline = true stay)."),
         capacity_threshold: float = typer.Option(None, "--capacity-threshold", help="End when capacity falls below this fraction of the first cycle's (e.g. 0.8)."),
         json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
