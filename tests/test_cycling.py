@@ -231,15 +231,15 @@ def test_a_design_alone_equals_the_same_design_in_a_batch_of_1000():
 @pytest.mark.parametrize("cathode", CATHODES)
 def test_the_one_design_path_and_the_batched_path_agree(cathode):
     # A batch of one ends its CC steps by scalar Newton, a larger batch by sampling and
-    # regula falsi; both locate each end to 1e-12 of the step.  Random designs (loading,
-    # particle size, SSE, ASR, temperature, a thin Li foil for some) through charge,
-    # rest, a time-limited discharge and a cut-off: every design alone must give what
-    # it gives in the batch.
+    # regula falsi; both locate each end to 1e-12 of the step, and solve the CV hold's
+    # current to 10 pV.  Random designs (loading, particle size, SSE, ASR, temperature,
+    # a thin Li foil for some) through charge, hold, rest, a time-limited discharge and a
+    # cut-off: every design alone must give what it gives in the batch.
     rng = np.random.default_rng(7)
     n = 8
     lo, hi = window(cathode)
     rate = float(rng.choice([0.2, 1.0, 3.0]))
-    proto = (f"Charge at {rate}C until {hi} V; Rest for 30 minutes; "
+    proto = (f"Charge at {rate}C until {hi} V; Hold at {hi} V until C/20; Rest for 30 minutes; "
              f"Discharge at {rate}C for {1.2 / rate:.3f} hours or until {lo} V")
     cells = cell_parameters(cathode, rng.uniform(2, 20, n), electrolyte="LLZO",
                             sse_thickness_um=rng.uniform(20, 500, n),

@@ -52,6 +52,7 @@ _F = 96485.33212
 _R = 8.314462618
 _Y_EPS = 1e-9
 _Y_SURFACE_LIMIT = 1e-6  # a CC step ends when the particle surface is this close to full/empty
+_V_TOL = 1e-11  # V: a constant-voltage sub-step's current puts the cell this close to the hold
 
 
 @dataclass
@@ -551,6 +552,9 @@ class _Engine:
         nearly linear, so a safeguarded Newton iteration (bisection fallback on the
         bracket ``|z| ≤ 20.7``) converges in a few steps for every design.
         """
+        if ys_base.size == 1:
+            return np.array([self._solve_current_one(b, float(ys_base[0]), float(dys_dI[0]),
+                                                     float(guess[0]), v_target, iters)])
         zmax = np.log((1.0 - _Y_EPS) / _Y_EPS)
         lo, hi = np.full(ys_base.shape, -zmax), np.full(ys_base.shape, zmax)
         y0 = np.minimum(np.maximum(ys_base + dys_dI * guess, _Y_EPS), 1.0 - _Y_EPS)
@@ -561,9 +565,11 @@ class _Engine:
             cur = (ys - ys_base) / dys_dI
             v, dv = self.voltage(b, ys, cur, dys_dI)
             f = v - v_target
-            # done: at the voltage (0.1 µV), or pinned at an empty/full surface (I → 0 there);
-            # a design that is done stays put, so its result does not depend on the others
-            done = (np.abs(f) < 1e-7) | (hi - lo < 1e-9)
+            # done: at the voltage (10 pV: Newton converges quadratically, and the one-design
+            # path must land on the same current), or pinned at an empty/full surface
+            # (I → 0 there); a design that is done stays put, so its result does not
+            # depend on the others
+            done = (np.abs(f) < _V_TOL) | (hi - lo < 1e-9)
             if done.all():
                 break
             # V falls with z: f > 0 means the root lies at larger z
@@ -573,6 +579,50 @@ class _Engine:
             z_new = z - f * dys_dI / (np.minimum(dv, -1e-300) * (ys - ys * ys))
             z_new = np.where((z_new > lo) & (z_new < hi), z_new, 0.5 * (lo + hi))
             z = np.where(done, z, z_new)
+        return cur
+
+    def _solve_current_one(self, b: _Active, ys_base: float, dys_dI: float, guess: float,
+                           v_target: float, iters: int) -> float:
+        """:meth:`_solve_current` for a batch of one design, in plain floats (the same
+        iteration; NumPy's per-call cost dominates at one design)."""
+        eps = _Y_EPS
+        ua, r_ohm, rt = float(b.ua[0]), float(b.r_ohm[0]), float(b.rt[0])
+        hia, hic, jpa = float(b.half_inv_i0a[0]), float(b.half_inv_i0c[0]), float(b.j_per_A[0])
+        base = int(b.ocv_base[0])
+        flat, rise = self._ocv_flat_f, self._ocv_step_f
+        top = OCV_GRID - 1
+        asinh, sqrt, exp = math.asinh, math.sqrt, math.exp
+        zmax = math.log((1.0 - eps) / eps)
+        lo, hi = -zmax, zmax
+        y0 = min(max(ys_base + dys_dI * guess, eps), 1.0 - eps)
+        z = math.log(y0 / (1.0 - y0))
+        cur = guess
+        for _ in range(iters):
+            ys = 1.0 / (1.0 + exp(-z))
+            cur = (ys - ys_base) / dys_dI
+            # the cell voltage and dV/dI along ys = ys_base + dys_dI·I (as `voltage`)
+            pos = min(max(ys, 0.0), 1.0) * top
+            i = int(pos)
+            r = rise[base + i]
+            u_c, slope = flat[base + i] + (pos - i) * r, r * top
+            y = min(max(ys, eps), 1.0 - eps)
+            yy = y - y * y
+            root = sqrt(yy)
+            xc = 0.5 * cur * jpa * hic / root
+            xa = cur * hia
+            sc = sqrt(1.0 + xc * xc)
+            f = u_c - (ua + rt * asinh(xa) + cur * r_ohm) - rt * asinh(xc) - v_target
+            if abs(f) < _V_TOL or hi - lo < 1e-9:
+                break
+            dxc_dys = -xc * (1.0 - 2.0 * y) / (2.0 * yy)
+            dv = ((slope - rt * dxc_dys / sc) * dys_dI
+                  - rt * (0.5 * jpa * hic / root / sc + hia / sqrt(1.0 + xa * xa)) - r_ohm)
+            if f > 0:
+                lo = z
+            else:
+                hi = z
+            z_new = z - f * dys_dI / (min(dv, -1e-300) * (ys - ys * ys))
+            z = z_new if lo < z_new < hi else 0.5 * (lo + hi)
         return cur
 
     def rest_step(self, b: _Active, duration: float, record: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict | None]:
