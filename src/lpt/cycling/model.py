@@ -15,12 +15,13 @@ designs; a design that reaches its cut-off waits (masked) until the step ends fo
 - Constant current: the particle is propagated *exactly* in time (exponential
   integrator), so a CC step needs no time steps: the voltage is sampled over a window
   (the step's duration in the previous cycle, else the time to fill or empty the
-  particle), then inside the bracketing interval, and the end is located by regula falsi
-  (Illinois) to 1e-12 of the step.  A batch of one design takes a scalar path instead
-  (Newton on the exact curve, safeguarded by a bracket, in plain floats: NumPy's per-call
-  cost dominates there) that converges to the same tolerance.  A step ends at its cut-off voltage, its time
-  limit, or when the particle surface is full (discharge) or empty (charge), like
-  PyBaMM's stoichiometry events.  Energy by Simpson's rule over the exact curve.
+  particle) to bracket the end, which Newton's method on the exact curve (analytic time
+  derivative, bisection when a step leaves the bracket or does not halve) locates to
+  1e-13 of the step.  A batch of one design runs the same iteration in plain floats from
+  the whole step (NumPy's per-call cost dominates there).  A step ends at its cut-off
+  voltage, its time limit, or when the particle surface is full (discharge) or empty
+  (charge), like PyBaMM's stoichiometry events.  Energy by Simpson's rule over the exact
+  curve.
 - Constant voltage: the current is piecewise linear in time; each sub-step solves for the
   end current (safeguarded Newton on the surface lithiation, a scalar per design),
   sub-steps adapt to a ~50 % change of current, and the step ends where the current
@@ -45,7 +46,6 @@ from lpt.errors import LptError
 
 _SAMPLES = 16  # voltage samples per pass of a constant-current step (the same for any batch size)
 _GRID = np.linspace(0.0, 1.0, _SAMPLES + 1)[:, None]
-_REFINE_PASSES = 1  # bracket refinements by sampling before regula falsi
 _HOLD_CHANGE = 0.5  # target relative change of the current per constant-voltage sub-step
 END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit", "capacity_threshold")
 _F = 96485.33212
@@ -276,7 +276,7 @@ class _Engine:
 
         The particle is propagated exactly, so the step is found by sampling the voltage
         over a window (the previous cycle's duration of this step, or the time to fill or
-        empty the particle), then inside the bracketing interval, then by regula falsi.
+        empty the particle), then by safeguarded Newton inside the bracketing interval.
         Returns the charge (C m⁻², signed), the energy (J m⁻², signed like the charge),
         the duration (s) and the sampled curve (if ``record``).
         """
@@ -339,20 +339,42 @@ class _Engine:
             hi[rest[ok]] = s2[k2, cols][ok]
         ref = np.flatnonzero(found)
         if ref.size:
-            # 2) sample inside the bracket once more (it shrinks 16×: the voltage
-            #    cliff at the end of a step is too steep for regula falsi to converge
-            #    quickly from a wide bracket), 3) regula falsi (Illinois) on the small interval
+            # 2) Newton's method on the exact curve, safeguarded by the bracket (the same
+            #    iteration as the one-design path), from the last cycle's end if inside
             rows = None if ref.size == m else ref
-            cols = np.arange(ref.size)
-            a_lo, a_hi = lo[ref], hi[ref]
-            for _ in range(_REFINE_PASSES):
-                sr = a_lo + s * (a_hi - a_lo)
-                fr = margin(sr, rows)
-                k = (fr[1:] <= 0).argmax(axis=0)
-                a_lo, a_hi, f_lo, f_hi = sr[k, cols], sr[k + 1, cols], fr[k, cols], fr[k + 1, cols]
-                if (a_hi - a_lo <= 1e-6 * a_hi).all():
-                    break
-            t_stop[ref] = _illinois(margin, rows, a_lo, a_hi, f_lo, f_hi)
+            b_lo, b_hi = lo[ref], hi[ref]
+            start = 0.5 * (b_lo + b_hi)
+            if t_guess is not None:
+                tg = t_guess[ref]
+                start = np.where((tg > b_lo) & (tg < b_hi), tg, start)
+
+            def margin_rate(t, r):
+                """The margin and its time derivative at one time per design (rows r)."""
+                sub = b if r is None else b.subset(r)
+                a_r = a_s if r is None else a_s[r]
+                g_r, c_r = (g, current) if r is None else (g[r], current[r])
+                tau = t * sub.dtau_per_s
+                E = np.exp(tau[:, None] * self.lam)
+                El = E * self.lam
+                ys = np.einsum("ik,ik->i", E, a_r) + g_r * (E @ self.sbl + tau * self.sb0 + self._g_const)
+                dys = (np.einsum("ik,ik->i", El, a_r) + g_r * (El @ self.sbl + self.sb0)) * sub.dtau_per_s
+                up = c_r > 0
+                f = np.where(up, 1.0 - _Y_SURFACE_LIMIT - ys, ys - _Y_SURFACE_LIMIT)
+                df = np.where(up, -dys, dys)
+                if v_cut is not None:
+                    d_r, x_r = (drop, xc_num) if r is None else (drop[r], xc_num[r])
+                    sg = np.where(up, 1.0, -1.0)
+                    u_c, slope = self.ocv.lookup(sub.ocv_base, ys)
+                    y = np.minimum(np.maximum(ys, _Y_EPS), 1.0 - _Y_EPS)
+                    yy = y - y * y
+                    x = x_r / np.sqrt(yy)
+                    dv = slope + sub.rt * x * (1.0 - 2.0 * y) / (2.0 * yy) / np.sqrt(1.0 + x * x)
+                    fv = (u_c - d_r - sub.rt * np.arcsinh(x) - v_cut) * sg
+                    lower = fv < f
+                    f, df = np.where(lower, fv, f), np.where(lower, dv * dys * sg, df)
+                return f, df
+
+            t_stop[ref] = _safe_newton(margin_rate, rows, b_lo, b_hi, start)
         t_stop[at_once] = 0.0
         return self._cc_finish(b, a, a_s, g, drop, xc_num, current, t_stop, record)
 
@@ -380,7 +402,7 @@ class _Engine:
         by Newton's method on the exact curve with its analytic time derivative, safeguarded
         by a bracket (bisection when a Newton step leaves it or stalls).  For one design a
         NumPy call costs more than the arithmetic: one evaluation here is ~16 ``math.exp``
-        against ~90 µs for one batched sampling pass.  Both paths converge to 1e-12 of the
+        against ~90 µs for one batched sampling pass.  Both paths converge to 1e-13 of the
         step, so a design gives the same result alone as in a batch (tested to 1e-9).
         Like the batched path's sampling, it relies on the margin crossing zero once in
         the step (under constant current the surface lithiation moves one way).
@@ -544,41 +566,67 @@ class _Engine:
         p2[:, 0] = 0.5 * dtau
         return E, p1, p2
 
-    def _solve_current(self, b: _Active, ys_base, dys_dI, guess, v_target, iters: int = 30):
+    def _solve_current(self, b: _Active, ys_base, dys_dI, guess, v_target, iters: int = 60):
         """The current that puts the cell at ``v_target`` when ``ys = ys_base + dys_dI · I``.
 
         Solved for the surface lithiation in logit form, ``z = ln(ys/(1-ys))``: V is
         monotone in z and its singularities at an empty or full surface (i₀ → 0) become
         nearly linear, so a safeguarded Newton iteration (bisection fallback on the
-        bracket ``|z| ≤ 20.7``) converges in a few steps for every design.
+        bracket ``|z| ≤ 20.7``) converges in a few steps for every design.  The unknown is
+        the offset ``ζ = z − z_base`` from the logit of ``ys_base``, and the change of
+        lithiation it makes is computed without cancellation
+        (``σ(z_b+ζ) − σ(z_b) = −e^{−z_b} expm1(−ζ) / ((1 + e^{−z_b−ζ})(1 + e^{−z_b}))``):
+        with fast diffusion ``dys_dI`` is tiny and ``σ(z) − ys_base`` would resolve the
+        current only to ~1e-8 of itself.
         """
         if ys_base.size == 1:
             return np.array([self._solve_current_one(b, float(ys_base[0]), float(dys_dI[0]),
                                                      float(guess[0]), v_target, iters)])
-        zmax = np.log((1.0 - _Y_EPS) / _Y_EPS)
-        lo, hi = np.full(ys_base.shape, -zmax), np.full(ys_base.shape, zmax)
-        y0 = np.minimum(np.maximum(ys_base + dys_dI * guess, _Y_EPS), 1.0 - _Y_EPS)
-        z = np.log(y0 / (1.0 - y0))
+        eps = _Y_EPS
+        zmax = np.log((1.0 - eps) / eps)
+        yb = np.minimum(np.maximum(ys_base, eps), 1.0 - eps)
+        zb = np.log(yb / (1.0 - yb))
+        eb = (1.0 - yb) / yb  # e^{-z_b}
+        lo, hi = -zmax - zb, zmax - zb
+        d0 = dys_dI * guess
+        y0 = yb + d0
+        d0 = np.where((y0 > eps) & (y0 < 1.0 - eps), d0, np.minimum(np.maximum(y0, eps), 1.0 - eps) - yb)
+        zeta = np.log1p(d0 / yb) - np.log1p(-d0 / (1.0 - yb))
+        off = yb - ys_base  # 0 unless ys_base lies outside [eps, 1 - eps]
         cur = guess
+        stalled = np.zeros(ys_base.shape, bool)
+        last = hi - lo
         for _ in range(iters):
-            ys = 1.0 / (1.0 + np.exp(-z))
-            cur = (ys - ys_base) / dys_dI
+            em = eb * np.exp(-zeta)
+            sg = 1.0 / (1.0 + em)
+            delta = -eb * np.expm1(-zeta) / ((1.0 + em) * (1.0 + eb))
+            ys = yb + delta
+            cur = (delta + off) / dys_dI
             v, dv = self.voltage(b, ys, cur, dys_dI)
             f = v - v_target
             # done: at the voltage (10 pV: Newton converges quadratically, and the one-design
-            # path must land on the same current), or pinned at an empty/full surface
-            # (I → 0 there); a design that is done stays put, so its result does not
-            # depend on the others
-            done = (np.abs(f) < _V_TOL) | (hi - lo < 1e-9)
+            # path must land on the same current), at the resolution of ζ, or pinned at an
+            # empty/full surface (I → 0 there: the bracket closes far from z_base); a design
+            # that is done stays put, so its result does not depend on the others
+            mag = np.maximum(np.abs(lo), np.abs(hi))
+            pinned = hi - lo <= np.where(mag > 1.0, 1e-9, 1e-13 * mag)
+            done = stalled | (np.abs(f) < _V_TOL) | pinned
             if done.all():
                 break
-            # V falls with z: f > 0 means the root lies at larger z
+            # V falls with ζ: f > 0 means the root lies at larger ζ
             up = f > 0
-            lo = np.where(up, z, lo)
-            hi = np.where(up, hi, z)
-            z_new = z - f * dys_dI / (np.minimum(dv, -1e-300) * (ys - ys * ys))
-            z_new = np.where((z_new > lo) & (z_new < hi), z_new, 0.5 * (lo + hi))
-            z = np.where(done, z, z_new)
+            lo = np.where(up, zeta, lo)
+            hi = np.where(up, hi, zeta)
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                z_newton = zeta - f * dys_dI / (np.minimum(dv, -1e-300) * (sg - sg * sg))
+            step = np.abs(z_newton - zeta)
+            stalled |= step <= 1e-15 * np.abs(zeta)
+            # Newton while it stays inside the bracket and at least halves its steps (it
+            # can cycle between two points otherwise), else bisection
+            newton = (z_newton > lo) & (z_newton < hi) & (step <= 0.5 * last)
+            z_new = np.where(newton, z_newton, 0.5 * (lo + hi))
+            last = np.where(done | stalled, last, np.where(newton, step, 0.5 * (hi - lo)))
+            zeta = np.where(done | stalled, zeta, z_new)
         return cur
 
     def _solve_current_one(self, b: _Active, ys_base: float, dys_dI: float, guess: float,
@@ -591,15 +639,26 @@ class _Engine:
         base = int(b.ocv_base[0])
         flat, rise = self._ocv_flat_f, self._ocv_step_f
         top = OCV_GRID - 1
-        asinh, sqrt, exp = math.asinh, math.sqrt, math.exp
+        asinh, sqrt, exp, expm1, log1p = math.asinh, math.sqrt, math.exp, math.expm1, math.log1p
         zmax = math.log((1.0 - eps) / eps)
-        lo, hi = -zmax, zmax
-        y0 = min(max(ys_base + dys_dI * guess, eps), 1.0 - eps)
-        z = math.log(y0 / (1.0 - y0))
+        yb = min(max(ys_base, eps), 1.0 - eps)
+        zb = math.log(yb / (1.0 - yb))
+        eb = (1.0 - yb) / yb
+        lo, hi = -zmax - zb, zmax - zb
+        d0 = dys_dI * guess
+        y0 = yb + d0
+        if not eps < y0 < 1.0 - eps:
+            d0 = min(max(y0, eps), 1.0 - eps) - yb
+        zeta = log1p(d0 / yb) - log1p(-d0 / (1.0 - yb))
+        off = yb - ys_base
         cur = guess
+        last = hi - lo
         for _ in range(iters):
-            ys = 1.0 / (1.0 + exp(-z))
-            cur = (ys - ys_base) / dys_dI
+            em = eb * exp(-zeta)
+            sg = 1.0 / (1.0 + em)
+            delta = -eb * expm1(-zeta) / ((1.0 + em) * (1.0 + eb))
+            ys = yb + delta
+            cur = (delta + off) / dys_dI
             # the cell voltage and dV/dI along ys = ys_base + dys_dI·I (as `voltage`)
             pos = min(max(ys, 0.0), 1.0) * top
             i = int(pos)
@@ -612,17 +671,24 @@ class _Engine:
             xa = cur * hia
             sc = sqrt(1.0 + xc * xc)
             f = u_c - (ua + rt * asinh(xa) + cur * r_ohm) - rt * asinh(xc) - v_target
-            if abs(f) < _V_TOL or hi - lo < 1e-9:
+            mag = max(abs(lo), abs(hi))
+            if abs(f) < _V_TOL or hi - lo <= (1e-9 if mag > 1.0 else 1e-13 * mag):
                 break
             dxc_dys = -xc * (1.0 - 2.0 * y) / (2.0 * yy)
             dv = ((slope - rt * dxc_dys / sc) * dys_dI
                   - rt * (0.5 * jpa * hic / root / sc + hia / sqrt(1.0 + xa * xa)) - r_ohm)
             if f > 0:
-                lo = z
+                lo = zeta
             else:
-                hi = z
-            z_new = z - f * dys_dI / (min(dv, -1e-300) * (ys - ys * ys))
-            z = z_new if lo < z_new < hi else 0.5 * (lo + hi)
+                hi = zeta
+            z_new = zeta - f * dys_dI / (min(dv, -1e-300) * (sg - sg * sg))
+            step = abs(z_new - zeta)
+            if step <= 1e-15 * abs(zeta):
+                break  # at the resolution of ζ
+            if lo < z_new < hi and step <= 0.5 * last:
+                zeta, last = z_new, step
+            else:
+                zeta, last = 0.5 * (lo + hi), 0.5 * (hi - lo)
         return cur
 
     def rest_step(self, b: _Active, duration: float, record: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict | None]:
@@ -644,37 +710,43 @@ class _Engine:
         self.time_s[idx] += dt
 
 
-def _illinois(fun, rows: np.ndarray | None, ta, tb, fa, fb, max_iter: int = 60) -> np.ndarray:
-    """Regula falsi (Illinois variant) for the root of ``fun(t, rows)`` in ``[ta, tb]``.
+def _safe_newton(fun, rows: np.ndarray | None, lo: np.ndarray, hi: np.ndarray, t: np.ndarray,
+                 max_iter: int = 200) -> np.ndarray:
+    """Root of ``fun(t, rows) -> (f, df/dt)`` in ``[lo, hi]`` for every design at once.
 
-    ``fun`` is positive at ``ta`` and ≤ 0 at ``tb``; ``rows=None`` stands for all rows.  Near the end of a step the voltage
-    can fall (or rise) almost singularly (the particle surface fills or empties and i₀ → 0),
-    where plain linear interpolation is poor; each design iterates until its bracket is
-    below 1e-12 of the step (or its margin below 1e-13), independently of the others.
+    ``f`` is positive at ``lo`` and ≤ 0 at ``hi``; ``rows=None`` stands for all rows.
+    Newton's method while its step stays inside the bracket and at least halves, else
+    bisection (Numerical Recipes' ``rtsafe``); each design stops on its own when its
+    bracket or its Newton step is below 1e-13 of the time, so its result does not depend
+    on the others — and it is the iteration of the one-design path
+    (``_Engine._cc_end_one``).  Regula falsi is slow here: near the end of a step the
+    voltage falls almost singularly (the surface fills and i₀ → 0), and it crept towards
+    such cliffs by 1e-3 of the bracket per iteration.
     """
-    t_out = ta + fa * (tb - ta) / np.where(fa != fb, fa - fb, 1.0)
-    todo = np.arange(ta.size)
-    side = np.zeros(ta.size)
+    out = 0.5 * (lo + hi)
+    todo = np.arange(lo.size)
+    last = hi - lo
     for _ in range(max_iter):
-        conv = (np.abs(tb - ta) <= 1e-12 * tb) | (np.minimum(np.abs(fa), np.abs(fb)) < 1e-13)
-        if conv.all():
+        f, df = fun(t, rows)
+        pos = f > 0.0
+        lo = np.where(pos, t, lo)
+        hi = np.where(pos, hi, t)
+        step = np.where(df < 0.0, f / np.where(df < 0.0, df, -1.0), np.inf)
+        t_new = t - step
+        bisect = ~((t_new > lo) & (t_new < hi)) | (np.abs(step) > 0.5 * last)
+        t_new = np.where(bisect, 0.5 * (lo + hi), t_new)
+        last = np.where(bisect, 0.5 * (hi - lo), np.abs(step))
+        exact = f == 0.0
+        tight = ~exact & (hi - lo <= 1e-13 * hi)
+        small = ~exact & ~tight & ~bisect & (last <= 1e-13 * t)
+        done = exact | tight | small
+        out[todo] = np.where(exact, t, np.where(tight, 0.5 * (lo + hi), t_new))
+        if done.all():
             break
-        if conv.any():
-            keep = ~conv
-            todo, ta, tb, fa, fb, side = todo[keep], ta[keep], tb[keep], fa[keep], fb[keep], side[keep]
-            rows = todo if rows is None else rows[keep]
-        tc = tb - fb * (tb - ta) / np.where(fb != fa, fb - fa, -1.0)
-        width = tb - ta  # never closer than 1e-3 of the bracket to an end
-        tc = np.minimum(np.maximum(tc, ta + 1e-3 * width), tb - 1e-3 * width)
-        fc = fun(tc, rows)
-        move_b = fc <= 0
-        fa = np.where(move_b & (side == 1), fa * 0.5, fa)
-        fb = np.where(~move_b & (side == -1), fb * 0.5, fb)
-        ta, fa = np.where(move_b, ta, tc), np.where(move_b, fa, fc)
-        tb, fb = np.where(move_b, tc, tb), np.where(move_b, fc, fb)
-        side = np.where(move_b, 1.0, -1.0)
-        t_out[todo] = np.where(np.abs(fa) < np.abs(fb), ta, tb)
-    return t_out
+        keep = ~done
+        todo, lo, hi, t, last = todo[keep], lo[keep], hi[keep], t_new[keep], last[keep]
+        rows = todo if rows is None else rows[keep]
+    return out
 
 
 def _temperatures(temperature_K, cells: CellParameters) -> np.ndarray:
