@@ -282,7 +282,6 @@ class _Engine:
         """
         a = self.a[b.idx]
         m = b.idx.size
-        sign = np.sign(current)
         ybar = a @ self.grid.mean
         room = np.where(current > 0, 1.0 - ybar, ybar)
         t_end = np.maximum(room, 0.0) / (np.abs(current) * b.dy_per_C)
@@ -300,19 +299,21 @@ class _Engine:
                                                 None if t_guess is None else float(t_guess[0]))])
             return self._cc_finish(b, a, a_s, g, drop, xc_num, current, t_stop, record)
 
+        def pick(rows):
+            """The step's per-design quantities for ``rows`` (``None``: every design)."""
+            if rows is None:
+                return b, a_s, g, drop, xc_num, current
+            return b.subset(rows), a_s[rows], g[rows], drop[rows], xc_num[rows], current[rows]
+
         def margin(t, rows):
             """> 0 while the step may go on: above the cut-off, and the particle surface
             not yet full (discharge) or empty (charge) — as PyBaMM's stoichiometry events.
-            ``rows=None``: every design of the step."""
-            if rows is None:
-                sub, a_r, g_r, d_r, x_r, c_r, s_r = b, a_s, g, drop, xc_num, current, sign
-            else:
-                sub, a_r, g_r, d_r, x_r, c_r, s_r = (b.subset(rows), a_s[rows], g[rows], drop[rows],
-                                                     xc_num[rows], current[rows], sign[rows])
+            ``t`` is (samples, designs)."""
+            sub, a_r, g_r, d_r, x_r, c_r = pick(rows)
             ys = self.surface_cc(a_r, sub, g_r, t)
             f = np.where(c_r > 0, 1.0 - _Y_SURFACE_LIMIT - ys, ys - _Y_SURFACE_LIMIT)
             if v_cut is not None:
-                f = np.minimum(f, (self._volts(sub, ys, d_r, x_r) - v_cut) * s_r)
+                f = np.minimum(f, (self._volts(sub, ys, d_r, x_r) - v_cut) * np.sign(c_r))
             return f
 
         t_stop = t_end.copy()
@@ -348,35 +349,33 @@ class _Engine:
                 tg = t_guess[ref]
                 start = np.where((tg > b_lo) & (tg < b_hi), tg, start)
 
-            def margin_rate(t, r):
-                """The margin and its time derivative at one time per design (rows r)."""
-                sub = b if r is None else b.subset(r)
-                a_r = a_s if r is None else a_s[r]
-                g_r, c_r = (g, current) if r is None else (g[r], current[r])
-                tau = t * sub.dtau_per_s
-                E = np.exp(tau[:, None] * self.lam)
-                El = E * self.lam
-                ys = np.einsum("ik,ik->i", E, a_r) + g_r * (E @ self.sbl + tau * self.sb0 + self._g_const)
-                dys = (np.einsum("ik,ik->i", El, a_r) + g_r * (El @ self.sbl + self.sb0)) * sub.dtau_per_s
-                up = c_r > 0
-                f = np.where(up, 1.0 - _Y_SURFACE_LIMIT - ys, ys - _Y_SURFACE_LIMIT)
-                df = np.where(up, -dys, dys)
-                if v_cut is not None:
-                    d_r, x_r = (drop, xc_num) if r is None else (drop[r], xc_num[r])
-                    sg = np.where(up, 1.0, -1.0)
-                    u_c, slope = self.ocv.lookup(sub.ocv_base, ys)
-                    y = np.minimum(np.maximum(ys, _Y_EPS), 1.0 - _Y_EPS)
-                    yy = y - y * y
-                    x = x_r / np.sqrt(yy)
-                    dv = slope + sub.rt * x * (1.0 - 2.0 * y) / (2.0 * yy) / np.sqrt(1.0 + x * x)
-                    fv = (u_c - d_r - sub.rt * np.arcsinh(x) - v_cut) * sg
-                    lower = fv < f
-                    f, df = np.where(lower, fv, f), np.where(lower, dv * dys * sg, df)
-                return f, df
-
-            t_stop[ref] = _safe_newton(margin_rate, rows, b_lo, b_hi, start)
+            t_stop[ref] = _safe_newton(lambda t, r: self._margin_rate(*pick(r), v_cut, t),
+                                       rows, b_lo, b_hi, start)
         t_stop[at_once] = 0.0
         return self._cc_finish(b, a, a_s, g, drop, xc_num, current, t_stop, record)
+
+    def _margin_rate(self, b: _Active, a_s, g, drop, xc_num, current, v_cut: float | None,
+                     t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The step's margin (see ``cc_step``) and its time derivative, one time per design."""
+        tau = t * b.dtau_per_s
+        E = np.exp(tau[:, None] * self.lam)
+        El = E * self.lam
+        ys = np.einsum("ik,ik->i", E, a_s) + g * (E @ self.sbl + tau * self.sb0 + self._g_const)
+        dys = (np.einsum("ik,ik->i", El, a_s) + g * (El @ self.sbl + self.sb0)) * b.dtau_per_s
+        up = current > 0
+        f = np.where(up, 1.0 - _Y_SURFACE_LIMIT - ys, ys - _Y_SURFACE_LIMIT)
+        df = np.where(up, -dys, dys)
+        if v_cut is not None:
+            sg = np.where(up, 1.0, -1.0)
+            u_c, slope = self.ocv.lookup(b.ocv_base, ys)
+            y = np.minimum(np.maximum(ys, _Y_EPS), 1.0 - _Y_EPS)
+            yy = y - y * y
+            x = xc_num / np.sqrt(yy)
+            dv = slope + b.rt * x * (1.0 - 2.0 * y) / (2.0 * yy) / np.sqrt(1.0 + x * x)
+            fv = (u_c - drop - b.rt * np.arcsinh(x) - v_cut) * sg
+            lower = fv < f
+            f, df = np.where(lower, fv, f), np.where(lower, dv * dys * sg, df)
+        return f, df
 
     def _cc_finish(self, b, a, a_s, g, drop, xc_num, current, t_stop, record):
         """The end of a CC step found: energy (Simpson's rule on an even grid over
