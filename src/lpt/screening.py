@@ -35,6 +35,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from lpt import materials
+from lpt.constants import K_B_EV
 from lpt.design import Design, Interface
 from lpt.errors import LptError
 from lpt.materials import Electrode, Liquid, Reagent, SolidElectrolyte
@@ -43,7 +44,6 @@ Severity = Literal["info", "warning", "critical"]
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 VERDICT_OF = {None: "compatible", "info": "compatible", "warning": "caution", "critical": "incompatible"}
 
-_BOLTZMANN_eV_K = 8.617333262e-5
 # Liquids whose molecules are not tied up by Li+: the ones that attack sulfides,
 # are reduced continuously on Li and carry the fuel of a fire.
 _MOLECULAR_SOLVENTS = ("carbonate", "ether")
@@ -721,7 +721,7 @@ def polymer_low_conductivity(ctx: ScreeningContext) -> list[Finding]:
         if p.polymer_conductivity_S_cm is None:
             continue
         ea = p.polymer_activation_energy_eV or 0.0
-        sigma = p.polymer_conductivity_S_cm * math.exp(-ea / _BOLTZMANN_eV_K * (1.0 / t - 1.0 / t_ref))
+        sigma = p.polymer_conductivity_S_cm * math.exp(-ea / K_B_EV * (1.0 / t - 1.0 / t_ref))
         if sigma >= floor:
             continue
         out.append(ctx.finding("POLYMER_LOW_CONDUCTIVITY", _pair(side, "polymer", "SSE"), "warning",

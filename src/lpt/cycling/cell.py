@@ -28,11 +28,10 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from lpt import materials
+from lpt.constants import F_C_MOL
 from lpt.errors import LptError
 from lpt.interface.model import arrhenius
 
-F = 96485.33212          # C mol⁻¹
-R_GAS = 8.314462618      # J mol⁻¹ K⁻¹
 T_REF_K = 298.15
 OCV_GRID = 4001          # uniform resampling of every OCV table (Δy = 2.5e-4)
 
@@ -64,6 +63,15 @@ class OcvTables:
     def potential(self, index: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """OCV and its slope dU/dy at lithiation ``y`` for materials ``index`` (broadcast)."""
         return self.lookup(np.asarray(index) * OCV_GRID, y)
+
+    @functools.cached_property
+    def flat_list(self) -> list[float]:
+        """``flat`` as Python floats (the one-design paths of the cycling engine)."""
+        return self.flat.tolist()
+
+    @functools.cached_property
+    def step_list(self) -> list[float]:
+        return self.step.tolist()
 
     @functools.cached_property
     def _grid(self) -> np.ndarray:
@@ -314,7 +322,7 @@ def cell_parameters(
     if anode_thickness_um is None:
         anode_cap = np.full(n, np.inf)
     else:
-        li_cap = li_density * _arr(anode_thickness_um, n, "anode_thickness_um") * 1e-6 * F / 6.941e-3
+        li_cap = li_density * _arr(anode_thickness_um, n, "anode_thickness_um") * 1e-6 * F_C_MOL / 6.941e-3
         anode_cap = np.where(np.array([a == "Li" for a in an]), li_cap, np.inf)
 
     ids = tuple(dict.fromkeys(cath))

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lpt.constants import F_C_MOL, R_J_MOLK
 from lpt.cycling.cell import OCV_GRID, CellParameters, arrhenius_factor, sse_resistance_ohm_m2
 from lpt.cycling.interface_hook import ConstantInterface, InterfaceHook, InterfaceState, interface_state
 from lpt.cycling.particle import ParticleGrid, particle_grid
@@ -48,8 +49,6 @@ _SAMPLES = 16  # voltage samples per pass of a constant-current step (the same f
 _GRID = np.linspace(0.0, 1.0, _SAMPLES + 1)[:, None]
 _HOLD_CHANGE = 0.5  # target relative change of the current per constant-voltage sub-step
 END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit", "capacity_threshold")
-_F = 96485.33212
-_R = 8.314462618
 _Y_EPS = 1e-9
 _Y_SURFACE_LIMIT = 1e-6  # a CC step ends when the particle surface is this close to full/empty
 _V_TOL = 1e-11  # V: a constant-voltage sub-step's current puts the cell this close to the hold
@@ -162,11 +161,9 @@ class _Engine:
         self._g_const = grid.surface_g - self.sbl.sum()
         self.inv_lam = inv
         self.surf_beta = sb
-        # plain-float copies for the one-design path (Python floats beat NumPy calls there)
+        # plain-float copies for the one-design paths (Python floats beat NumPy calls there)
         self._lam_f = lam.tolist()
         self._sbl_f = self.sbl.tolist()
-        self._ocv_flat_f = self.ocv.flat.tolist()
-        self._ocv_step_f = self.ocv.step.tolist()
         n = len(cells)
         self.a = np.zeros((n, grid.n_modes))
         self.anode_C_m2 = cells.anode_capacity_C_m2.copy()
@@ -191,7 +188,7 @@ class _Engine:
             g_per_A=R**2 * dy_per_C / (3.0 * D),
             dy_per_C=dy_per_C,
             j_per_A=R / (3.0 * u * c.active_volume_m[idx]),
-            half_inv_i0c=0.5 / i0c, half_inv_i0a=0.5 / i0a, rt=2.0 * _R * T / _F,
+            half_inv_i0c=0.5 / i0c, half_inv_i0a=0.5 / i0a, rt=2.0 * R_J_MOLK * T / F_C_MOL,
             r_ohm=bulk + (iface.asr_anode_ohm_cm2[idx] + iface.asr_cathode_ohm_cm2[idx]) * 1e-4,
             ua=c.anode_potential_V[idx], ocv_base=c.ocv_index[idx] * OCV_GRID,
         )
@@ -411,7 +408,7 @@ class _Engine:
         lam = self._lam_f
         lin, c0 = g * float(self.sb0), g * float(self._g_const)
         base = int(b.ocv_base[0])
-        flat, rise = self._ocv_flat_f, self._ocv_step_f
+        flat, rise = self.ocv.flat_list, self.ocv.step_list
         top = OCV_GRID - 1
         rt = float(b.rt[0])
         discharge = current > 0
@@ -623,9 +620,9 @@ class _Engine:
             # Newton while it stays inside the bracket and at least halves its steps (it
             # can cycle between two points otherwise), else bisection
             newton = (z_newton > lo) & (z_newton < hi) & (step <= 0.5 * last)
-            z_new = np.where(newton, z_newton, 0.5 * (lo + hi))
-            last = np.where(done | stalled, last, np.where(newton, step, 0.5 * (hi - lo)))
-            zeta = np.where(done | stalled, zeta, z_new)
+            move = ~(done | stalled)
+            last = np.where(move, np.where(newton, step, 0.5 * (hi - lo)), last)
+            zeta = np.where(move, np.where(newton, z_newton, 0.5 * (lo + hi)), zeta)
         return cur
 
     def _solve_current_one(self, b: _Active, ys_base: float, dys_dI: float, guess: float,
@@ -636,7 +633,7 @@ class _Engine:
         ua, r_ohm, rt = float(b.ua[0]), float(b.r_ohm[0]), float(b.rt[0])
         hia, hic, jpa = float(b.half_inv_i0a[0]), float(b.half_inv_i0c[0]), float(b.j_per_A[0])
         base = int(b.ocv_base[0])
-        flat, rise = self._ocv_flat_f, self._ocv_step_f
+        flat, rise = self.ocv.flat_list, self.ocv.step_list
         top = OCV_GRID - 1
         asinh, sqrt, exp, expm1, log1p = math.asinh, math.sqrt, math.exp, math.expm1, math.log1p
         zmax = math.log((1.0 - eps) / eps)

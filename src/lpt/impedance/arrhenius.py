@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lpt.constants import K_B_EV
 from lpt.errors import LptError
 
-K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K (CODATA 2018, exact)
 # A resistance whose standard error exceeds half its value is not determined by the
 # spectrum (often a circuit with too few or too many arcs): its Arrhenius line is flagged.
 MAX_RELATIVE_STDERR = 0.5

@@ -19,8 +19,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="Impedance: validate (Kramers-Kronig), fit, DRT, Arrhenius.")
 
 # `eis simulate DESIGN.toml` (design -> stack circuit, lpt.impedance.model) is added
-# here by the lead: @app.command("simulate") in this module or app.command()(...)
-# from model.py.
+# to this app by lpt.report_cli.register.
 
 
 def _console():

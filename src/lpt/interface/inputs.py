@@ -187,7 +187,7 @@ def _side_row(design: Design, side: str, iface: Interface) -> dict:
             if "lif_rich_sei" in effects:
                 r0, k = 0.5 * r0, 0.5 * k
             row.update(sei_r0_ohm_cm2=r0, sei_growth_ohm2_cm4_h=k)
-            if "blocks_sse_reduction" in liquid.effects and iface.therapy == "wetting":
+            if "blocks_sse_reduction" in effects and iface.therapy == "wetting":
                 # Li pre-wetted by a liquid whose SEI keeps it from reducing the SSE: that
                 # SEI also sits on the solid contact spots (Li|SEI|SSE), as a fixed layer
                 row.update(layer_ohm_cm2=r0, layer_Ea_eV=P.interphase_activation_energy_eV)

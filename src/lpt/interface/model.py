@@ -23,12 +23,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from lpt.constants import F_C_MOL, K_B_EV, R_J_MOLK
 from lpt.interface.inputs import Inputs, SideInputs
 from lpt.interface.params import parameters
-
-K_B_EV = 8.617333262e-5  # Boltzmann constant, eV/K
-F_C_MOL = 96485.33212
-R_J_MOLK = 8.314462618
 
 
 def arrhenius(Ea_eV: np.ndarray | float, T_K: np.ndarray | float) -> np.ndarray:

@@ -197,19 +197,10 @@ def drt_plot(drts: dict[str, object]) -> Figure:
 
 
 def arrhenius_plot(results: dict[str, object]) -> Figure:
-    """ln(1/R) vs 1000/T with the fitted lines and activation energies."""
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    for i, (name, r) in enumerate(results.items()):
-        c = COMPONENT_COLORS[i % len(COMPONENT_COLORS)]
-        x = 1000.0 / np.asarray(r.temperature_K)
-        y = -np.log(np.asarray(r.resistance_ohm))
-        ax.plot(x, y, "o", color=c)
-        xs = np.linspace(x.min(), x.max(), 20)
-        ax.plot(xs, np.log(r.prefactor) - r.activation_energy_eV / 8.617333262e-5 * xs / 1000.0, "-", color=c,
-                label=f"{name}: Ea = {r.activation_energy_eV:.2f} ± {r.stderr_eV:.2f} eV")
-    ax.set_xlabel("1000 / T (K⁻¹)")
-    ax.set_ylabel("ln(1/R / S)")
-    ax.set_title("Arrhenius (measured spectra)")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
+    """ln(1/R) vs 1000/T with the fitted lines and activation energies (the plot of
+    :func:`lpt.impedance.arrhenius.plot_arrhenius`, titled for the report)."""
+    from lpt.impedance.arrhenius import plot_arrhenius
+
+    fig = plot_arrhenius(results)
+    fig.axes[0].set_title("Arrhenius (measured spectra)")
     return fig
