@@ -295,12 +295,6 @@ def load_sweep(path: str | Path) -> Sweep:
         if o not in OUTPUTS:
             raise LptError(f"{src}: [outputs] '{o}' is not an output{did_you_mean(o, OUTPUTS)}; "
                            f"allowed: {', '.join(OUTPUTS)}.")
-    if "cycle_life" in include:
-        from lpt.sweep.chunk import cycle_life_available
-
-        if not cycle_life_available():
-            raise LptError(f"{src}: [outputs] 'cycle_life' needs lpt.cycling.life.cycle_life, which this "
-                           f"version of lpt does not have yet; remove it from include.")
     cycles = outs.get("cycles")
     if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
         raise LptError(f"{src}: [outputs] cycles must be a whole number of at least 1, got {cycles!r}.")
