@@ -47,7 +47,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt.design import THERAPIES, THERAPY_KEYS, Design, design_from_dict
+from lpt import therapies
+from lpt.design import Design, design_from_dict, therapy_keys
 from lpt.errors import LptError, did_you_mean
 
 OUTPUTS = ("asr", "utilization", "capacity", "energy_density", "flammable", "cost", "screening",
@@ -335,8 +336,8 @@ def raw_design(base_raw: dict, values: dict[str, Any]) -> dict:
             node[parts[-1]] = _plain(val)
     for side in SIDES:
         iface = raw.get("interfaces", {}).get(side) if isinstance(raw.get("interfaces"), dict) else None
-        if isinstance(iface, dict) and iface.get("therapy") in THERAPY_KEYS:
-            need, may = THERAPY_KEYS[iface["therapy"]]
+        if isinstance(iface, dict) and iface.get("therapy") in therapies.THERAPIES:
+            need, may = therapy_keys(iface["therapy"])
             for k in list(iface):
                 if k != "therapy" and k not in need | may:
                     del iface[k]
@@ -349,7 +350,7 @@ def _applies(key: str, therapy: np.ndarray) -> np.ndarray:
     if len(parts) != 3 or parts[0] != "interfaces" or parts[1] not in SIDES or parts[2] == "therapy":
         return np.ones(len(therapy), bool)
     uniq, inv = np.unique(np.asarray(therapy, dtype=str), return_inverse=True)
-    return np.array([parts[2] in THERAPY_KEYS[t][0] | THERAPY_KEYS[t][1] for t in uniq], bool)[inv]
+    return np.array([parts[2] in therapy_keys(t)[0] | therapy_keys(t)[1] for t in uniq], bool)[inv]
 
 
 # --- expansion -----------------------------------------------------------------------
@@ -411,9 +412,9 @@ def _therapies(sweep: Sweep, frame: pd.DataFrame, side: str) -> np.ndarray:
     else:
         vals = np.full(len(frame), _base_value(sweep.base_raw, key) or "none", dtype=object)
     for t in pd.unique(vals):
-        if t not in THERAPIES:
+        if t not in therapies.THERAPIES:
             raise LptError(f"{sweep.source}: field '{key}' = '{t}' is not a therapy"
-                           f"{did_you_mean(str(t), THERAPIES)}; allowed: {', '.join(THERAPIES)}.")
+                           f"{did_you_mean(str(t), therapies.names())}; allowed: {', '.join(therapies.names())}.")
     return vals
 
 
@@ -562,7 +563,7 @@ def apply_values(design: Design, values: dict[str, Any]) -> Design:
     for attr, changes in sections.items():
         cur = getattr(design, attr)
         if attr.endswith("_interface"):
-            need, may = THERAPY_KEYS[changes.get("therapy", cur.therapy)]
+            need, may = therapy_keys(changes.get("therapy", cur.therapy))
             changes = {k: v for k, v in changes.items() if k == "therapy" or k in need | may}
         top[attr] = dataclasses.replace(cur, **changes)
     return dataclasses.replace(design, **top) if top else design
