@@ -18,6 +18,10 @@ therapy is one module with a ``@register``-ed class and one import line below.
 from __future__ import annotations
 
 from lpt.therapies.base import THERAPIES, SideContext, Therapy, get, names, register
-from lpt.therapies import none, polymerization, reaction_layer, wetting  # noqa: F401  (registers)
+# registration order is the order users see them listed in
+from lpt.therapies import none  # noqa: F401, I001
+from lpt.therapies import wetting  # noqa: F401
+from lpt.therapies import polymerization  # noqa: F401
+from lpt.therapies import reaction_layer  # noqa: F401
 
 __all__ = ["THERAPIES", "SideContext", "Therapy", "get", "names", "register"]
