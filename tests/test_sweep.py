@@ -389,16 +389,8 @@ def test_pareto_cli_json_and_plot(tmp_path, capsys):
 def run_cli(argv: list[str]) -> int:
     """`lpt ARGV` in this process, through lpt.cli.main's error handling."""
     from lpt import cli
-    from lpt.sweep_cli import register
 
-    real = cli._register
-
-    def _register():
-        real()
-        if not any(g.name == "sweep" for g in cli.app.registered_groups):
-            register(cli.app)
-
-    old_argv, cli._register = sys.argv, _register
+    old_argv = sys.argv
     sys.argv = ["lpt", *argv]
     try:
         cli.main()
@@ -406,7 +398,7 @@ def run_cli(argv: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     finally:
-        sys.argv, cli._register = old_argv, real
+        sys.argv = old_argv
 
 
 def test_cli_run_json_then_rerun_skips(tmp_path, capsys):

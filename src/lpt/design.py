@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lpt import materials, therapies
-from lpt.errors import LptError, article, did_you_mean
+from lpt.errors import LptError, did_you_mean, with_article
 from lpt.therapies.base import MATERIAL_KEYS
 
 INITIATIONS = ("thermal", "uv", "lewis_acid", "electrochemical")
@@ -221,8 +221,8 @@ def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
     except LptError as exc:
         raise LptError(f"{src}: {exc}") from None
     if role is not None and getattr(rec, "role", role) != role:
-        raise LptError(f"{src}: field '{dotted}' = '{value}' is {article(rec.role)} material, not"
-                       f" {article(role)}; choose {article(role)} from `lpt materials list`.")
+        raise LptError(f"{src}: field '{dotted}' = '{value}' is {with_article(rec.role)} material, not"
+                       f" {with_article(role)}; choose {with_article(role)} from `lpt materials list`.")
 
 
 def _parse_interface(raw: Any, side: str, src: str) -> Interface:

@@ -22,6 +22,6 @@ def did_you_mean(value: str, allowed: Iterable[str]) -> str:
     return f' (did you mean "{lower[close[0]]}"?)' if close else ""
 
 
-def article(word: str) -> str:
-    """``word`` with its indefinite article ("an oxide", "a sulfide")."""
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+def with_article(word: str) -> str:
+    """``word`` with its indefinite article: 'an electrode', 'a liquid'."""
+    return f"{'an' if str(word)[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -39,7 +39,6 @@ import copy
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,7 @@ import pandas as pd
 from lpt import therapies
 from lpt.design import Design, design_from_dict, therapy_keys
 from lpt.errors import LptError, did_you_mean
+from lpt.fileio import read_toml
 
 OUTPUTS = ("asr", "utilization", "capacity", "energy_density", "flammable", "cost", "screening",
            "cycle_life")
@@ -160,19 +160,6 @@ class Plan:
 
 # --- parsing -----------------------------------------------------------------------
 
-def _read_toml(path: Path, what: str) -> dict:
-    if not path.exists():
-        raise LptError(f"{path}: no such {what} file.")
-    if path.is_dir():
-        raise LptError(f"{path}: is a folder, a {what} TOML file is needed.")
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise LptError(f"{path}: is not UTF-8 text, a {what} TOML file is needed.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LptError(f"{path}: is not valid TOML ({exc}).") from None
-
-
 def _check_keys(table: Any, allowed: tuple[str, ...], where: str, src: Path) -> dict:
     if not isinstance(table, dict):
         raise LptError(f"{src}: '{where}' must be a table, got {type(table).__name__}.")
@@ -250,14 +237,14 @@ def _canonical(raw_sweep: dict, base_raw: dict) -> str:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and check a sweep file (not yet expanded); every problem is one sentence."""
     src = Path(path)
-    raw = _read_toml(src, "sweep")
+    raw = read_toml(src, "sweep")
     _check_keys(raw, _TOP_KEYS, "", src)
     if "base" not in raw or not isinstance(raw["base"], str) or not raw["base"].strip():
         raise LptError(f"{src}: 'base' must name the base design file, relative to the sweep file.")
     base_path = (src.parent / raw["base"]).resolve() if not Path(raw["base"]).is_absolute() else Path(raw["base"])
     if not base_path.exists():
         raise LptError(f"{src}: base design '{raw['base']}' does not exist (looked for {base_path}).")
-    base_raw = _read_toml(base_path, "design")
+    base_raw = read_toml(base_path, "design")
     design_from_dict(copy.deepcopy(base_raw), str(base_path))  # the base itself must be valid
 
     samp = _check_keys(raw.get("sampling", {}), _SAMPLING_KEYS, "sampling", src)
