@@ -23,10 +23,6 @@ from lpt.constants import (
 from lpt.cycling.ocv import OcvTables, ocv_tables, practical_window
 from lpt.errors import LptError
 
-# lpt.impedance.model still imports the OCV row from here; the public way is
-# lpt.cycling.ocv.ocv_curve.
-from lpt.cycling.ocv import _ocv_row  # noqa: E402,F401,I001
-
 @dataclass(frozen=True)
 class CellParameters:
     """Per-design parameters of a batch of cells, SI units (one entry per design).

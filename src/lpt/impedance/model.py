@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lpt.constants import EPSILON_0_F_CM, ZERO_CELSIUS_K, arrhenius
+from lpt.cycling.ocv import ocv_curve, practical_window
 from lpt.design import Design
 from lpt.interface.mechanisms import (
     DOUBLE_LAYER_CAPACITANCE_F_CM2, FILM_CAPACITANCE_F_CM2, Mechanism, slot,
@@ -302,19 +303,20 @@ def _cathode_diffusion(design: Design, x, utilization: float, T_K: float) -> tup
     return tau / c_int, tau
 
 
+# |dU/dSOC| of a cathode without an OCV table in the knowledge base: a sloping
+# layered oxide's typical value over its practical window (estimate)
+UNKNOWN_OCV_SLOPE_V = 0.5
+
+
 def _ocv_slope_V(cath) -> float:
     """|dU/dSOC| at the middle of the practical window, floored at 20 mV (flat LFP plateau)."""
-    try:
-        from lpt.cycling.cell import _ocv_row, practical_window
-
-        y_ch, y_dis = practical_window(cath.id)
-        u = _ocv_row(cath.id)
-        y = np.linspace(0, 1, len(u))
-        ym, dy = 0.5 * (y_ch + y_dis), 0.05 * (y_dis - y_ch)
-        slope = abs(np.interp(ym + dy, y, u) - np.interp(ym - dy, y, u)) / (2 * dy) * (y_dis - y_ch)
-        return float(max(slope, 0.02))
-    except Exception:  # no OCV table: a sloping-cathode typical value
-        return 0.5
+    if cath.ocv_file is None:
+        return UNKNOWN_OCV_SLOPE_V
+    y_ch, y_dis = practical_window(cath.id)
+    y, u = ocv_curve(cath.id)
+    ym, dy = 0.5 * (y_ch + y_dis), 0.05 * (y_dis - y_ch)
+    slope = abs(np.interp(ym + dy, y, u) - np.interp(ym - dy, y, u)) / (2 * dy) * (y_dis - y_ch)
+    return float(max(slope, 0.02))
 
 
 def simulate_spectrum(design: Design, frequencies_Hz=None, temperature_C: float | None = None,
