@@ -1,6 +1,6 @@
 """Cell designs: a TOML file → a validated, immutable :class:`Design`.
 
-The keys are fixed by CONTRACT.md ("Design files").  Every key is checked against
+The keys are fixed by docs/cli.md ("Design files").  Every key is checked against
 a table of allowed keys (unknown keys get a "did you mean"), every number against
 its physical range, every material id against the knowledge base.  Each problem is
 reported as one sentence naming the file and the dotted field.
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lpt import materials, therapies
 from lpt.errors import LptError, did_you_mean, with_article
+from lpt.fileio import read_toml
 from lpt.therapies.base import MATERIAL_KEYS
 
 INITIATIONS = ("thermal", "uv", "lewis_acid", "electrochemical")
@@ -312,27 +312,9 @@ def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
 
 def load_design(path: str | Path) -> Design:
     """Read and validate a design TOML file; every failure is one :class:`LptError` sentence."""
-    path = Path(path)
-    src = str(path)
-    if not path.exists():
-        raise LptError(f"{src}: no such design file.")
-    if path.is_dir():
-        raise LptError(f"{src}: is a folder, a design TOML file is needed.")
-    data = path.read_bytes()
-    if not data.strip():
-        raise LptError(f"{src}: the file is empty; a design needs name, area_cm2, temperature_C, "
-                       f"stack_pressure_MPa and [cathode], [electrolyte], [anode].")
-    if b"\x00" in data:
-        raise LptError(f"{src}: is a binary file, not a TOML design.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise LptError(f"{src}: is not UTF-8 text, a TOML design is needed.") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LptError(f"{src}: is not valid TOML ({exc}).") from None
-    return design_from_dict(raw, src)
+    raw = read_toml(path, "design", empty_hint="a design needs name, area_cm2, temperature_C, "
+                    "stack_pressure_MPa and [cathode], [electrolyte], [anode]")
+    return design_from_dict(raw, str(path))
 
 
 def to_dict(design: Design) -> dict[str, Any]:

@@ -89,7 +89,7 @@ class ScreeningResult:
         return [f for f in self.findings if f.code == code]
 
     def to_json(self) -> dict[str, Any]:
-        """The `lpt screen --json` document (CONTRACT.md keys)."""
+        """The `lpt screen --json` document (docs/cli.md keys)."""
         return {"design": self.design, "verdict": self.verdict,
                 "findings": [f.to_json() for f in self.findings]}
 

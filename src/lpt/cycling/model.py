@@ -91,7 +91,7 @@ class CyclingResult:
         return len(self.names)
 
     def design_record(self, i: int) -> dict:
-        """Design ``i`` in the shape of ``lpt simulate --json`` (CONTRACT.md)."""
+        """Design ``i`` in the shape of ``lpt simulate --json`` (docs/cli.md)."""
         cycles = []
         for k in range(int(self.cycles_completed[i])):
             cycles.append({

@@ -335,7 +335,7 @@ def simulate_spectrum(design: Design, frequencies_Hz=None, temperature_C: float 
 
 
 def spectrum_json(design: Design, temperature_C: float | None = None, untreated: bool = False) -> dict:
-    """The ``lpt eis simulate --json`` document (CONTRACT.md keys + extras)."""
+    """The ``lpt eis simulate --json`` document (docs/cli.md keys + extras)."""
     s = simulate_spectrum(design, temperature_C=temperature_C, untreated=untreated)
     c: StackCircuit = s["circuit"]
     return {
