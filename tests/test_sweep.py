@@ -17,7 +17,6 @@ import pytest
 from lpt.errors import LptError
 from lpt.interface import build_inputs
 from lpt import metrics
-from lpt.sweep import chunk as chunk_mod
 from lpt.sweep import expand, load_results, load_sweep, pareto_front, pareto_ranks, run_sweep
 from lpt.sweep import run as run_mod
 from lpt.sweep.chunk import ChunkSpec, build_batch, evaluate_chunk, _designs

@@ -48,7 +48,7 @@ import functools
 import math
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
