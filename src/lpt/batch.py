@@ -147,17 +147,19 @@ def _array_fields(batch: Any) -> Iterable[tuple[str, Any]]:
 def take(batch: Any, idx: np.ndarray | slice) -> Any:
     """Rows ``idx`` of a (nested) struct-of-arrays dataclass; ``n`` follows."""
     kw = {}
+    rows = None
     for name, v in _array_fields(batch):
         if dataclasses.is_dataclass(v):
             kw[name] = take(v, idx)
         elif isinstance(v, np.ndarray):
             kw[name] = v[idx]
+            rows = len(kw[name])
         elif isinstance(v, dict):
             kw[name] = {k: a[idx] for k, a in v.items()}
         else:
             kw[name] = v
     if "n" in kw:
-        kw["n"] = len(np.arange(batch.n)[idx])
+        kw["n"] = rows
     return type(batch)(**kw)
 
 
