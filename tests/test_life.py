@@ -50,7 +50,7 @@ def test_a_design_lives_the_same_alone_and_in_a_batch():
 
 def test_liquid_is_consumed_and_the_anode_resistance_grows_with_cycling():
     d = load_design(TABLE1 / "latp_carbonate_lfp.toml")
-    res, _ = simulate_designs([d], 100)
+    res, _ = simulate_designs([d], 60)
     liquid = res.liquid_remaining_fraction[0]
     asr = res.asr_anode_ohm_cm2[0]
     assert liquid[0] == 1.0 and liquid[-1] < liquid[0]
@@ -78,13 +78,14 @@ def test_cycle_life_groups_protocols_and_reports_per_design():
 
 
 def test_a_thin_li_anode_runs_out_of_lithium_to_the_sei_before_a_thick_one():
-    # Li turned into SEI under the liquid leaves the anode's inventory: with 2 µm of Li
-    # (0.41 mAh cm-2 for a 0.32 mAh cm-2 cathode) the excess is gone after some
-    # hundreds of cycles; 250 µm of Li never runs out in the same run.
+    # Li turned into SEI under the liquid leaves the anode's inventory: with 1 µm of Li
+    # (0.21 mAh cm-2 of excess over the LFP's own Li) the excess is gone after ~50 cycles
+    # at the carbonate's coulombic efficiency (98.3 %, ~4 µAh cm-2 per cycle on the
+    # wetted area); 250 µm of Li never runs out in the same run.
     d = load_design(TABLE1 / "latp_carbonate_lfp.toml")
-    thin = d.with_(anode=type(d.anode)(material="Li", thickness_um=2.0))
-    res, _ = simulate_designs([d, thin], 600)
+    thin = d.with_(anode=type(d.anode)(material="Li", thickness_um=1.0))
+    res, _ = simulate_designs([d, thin], 80)
     cap = res.discharge_capacity_mAh_g
-    assert cap[0, 599] > 0.95 * cap[0, 0]
+    assert cap[0, 79] > 0.95 * cap[0, 0]
     last = int(res.cycles_completed[1]) - 1
     assert cap[1, last] < 0.8 * cap[1, 0]

@@ -49,6 +49,6 @@ def parameters() -> Parameters:
     raw = tomllib.loads((resources.files("lpt") / "data" / "parameters.toml").read_text())
     scalars = {k: Entry(**v) for k, v in raw.items() if isinstance(v, dict) and "value" in v}
     slei = {k: Table(**v) for k, v in raw["slei"].items()}
-    sei = {k: Table(**v) for k, v in raw["sei"].items() if "r0_ohm_cm2" in v}
-    sei_scalars = {k: Entry(**v) for k, v in raw["sei"].items() if "value" in v}
+    sei = {k: Table(**v) for k, v in raw.get("sei", {}).items() if "r0_ohm_cm2" in v}
+    sei_scalars = {k: Entry(**v) for k, v in raw.get("sei", {}).items() if "value" in v}
     return Parameters(scalars=scalars, slei=slei, sei=sei, sei_scalars=sei_scalars)

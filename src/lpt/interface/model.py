@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from lpt.constants import F_C_MOL, R_J_MOLK, arrhenius
+from lpt.interface.chemistry.growth import interphase_thickness_cm
 from lpt.interface.inputs import Inputs, SideInputs
 from lpt.interface.mechanisms import Growth, SideView, slot
 from lpt.interface.mechanisms.contact import constriction_asr
@@ -38,10 +39,11 @@ class SideState:
     age_h: np.ndarray
     transfer_r2: np.ndarray          # (SLEI + desolvation ASR)^2, Ω² cm⁴, per wetted area
     sei_r2: np.ndarray               # (Li|liquid SEI ASR)^2, per wetted area
-    interphase_r2: np.ndarray        # (SSE/electrode interphase ASR per contact area)^2
+    interphase_cm: np.ndarray        # SSE/electrode interphase thickness on the solid contacts
     liquid_consumed_cm3_cm2: np.ndarray
     contact_retention: np.ndarray    # solid contact kept against voids / volume change
-    li_consumed_mAh_cm2: np.ndarray  # Li metal turned into SEI under the liquid
+    li_consumed_mAh_cm2: np.ndarray  # Li metal turned into SEI and interphases
+    coverage_retention: np.ndarray   # share of the wetted area a polymer interlayer still covers
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,23 @@ class State:
 
 def _initial_side(s: SideInputs, n: int) -> SideState:
     P = parameters()
-    mci = (s.interphase == 2) & ~s.blocks_reduction
-    r2 = np.where(mci, 2.0 * P.mci_growth_ohm2_cm4_h * P.mci_assembly_hours, s.interphase_r0_ohm_cm2 ** 2)
+    # under a cover (pre-formed SEI, designed layer) the interphase grows from nothing over
+    # the assembly time, electron-limited by the cover; bare, it is the engine's as-assembled one
+    covered = s.cover_cm > 0
+    grown = interphase_thickness_cm(np.zeros(n), s.interphase_ambipolar_S_cm, s.interphase_molar_volume_cm3_mol,
+                                    s.interphase_driving_V, np.full(n, P.mci_assembly_hours),
+                                    s.cover_cm, s.cover_sigma_e_S_cm)
     return SideState(
         age_h=np.zeros(n), transfer_r2=s.transfer_r0_ohm_cm2 ** 2, sei_r2=s.sei_r0_ohm_cm2 ** 2,
-        interphase_r2=r2, liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
-        li_consumed_mAh_cm2=np.zeros(n),
+        interphase_cm=np.where(covered, grown, s.interphase_initial_cm) * np.ones(n),
+        liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
+        li_consumed_mAh_cm2=np.zeros(n), coverage_retention=np.ones(n),
     )
+
+
+def interphase_spans(x: Inputs, st: State) -> np.ndarray:
+    """A mixed-conducting interphase that has grown through the SSE shorts the cell (soft short)."""
+    return st.anode.interphase_cm + st.cathode.interphase_cm >= x.sse_thickness_cm
 
 
 def initial_state(x: Inputs) -> State:
@@ -234,7 +246,7 @@ def _advance_side(x: Inputs, side: str, st: SideState, dt_h: np.ndarray, T: np.n
     s: SideInputs = getattr(x, side)
     v = SideView(x, side, s, st, T, dt_h, strip_mAh_cm2, i_mA_cm2)
     updates: dict[str, np.ndarray] = {}
-    film = li_film = 0.0
+    film = li_film = li_direct = 0.0
     for m in slot("growth", side):
         g: Growth = m.function(v)
         clash = updates.keys() & g.state.keys()
@@ -243,10 +255,11 @@ def _advance_side(x: Inputs, side: str, st: SideState, dt_h: np.ndarray, T: np.n
         updates.update(g.state)
         film = film + g.film_cm
         li_film = li_film + g.li_film_cm
+        li_direct = li_direct + g.li_mAh_cm2
     # films grown under the liquid consume it (volume of liquid per volume of film)
     consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * v.wetted_fraction * film
     # the SEI on Li stores Li taken from the metal (the SLEI's Li comes from the SSE)
-    li = st.li_consumed_mAh_cm2 + v.wetted_fraction * li_film * P.sei_li_capacity_mAh_cm3
+    li = st.li_consumed_mAh_cm2 + v.wetted_fraction * li_film * s.sei_li_mAh_cm3 + li_direct
     return replace(st, **updates, age_h=st.age_h + dt_h,
                    liquid_consumed_cm3_cm2=np.minimum(consumed, s.liquid_cm3_cm2), li_consumed_mAh_cm2=li)
 
@@ -277,7 +290,10 @@ def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=Non
     def breathe(m: np.ndarray) -> np.ndarray:
         return np.minimum(m, m_inf + (m - m_inf) * keep)
 
-    ca = replace(ca, contact_retention=breathe(ca.contact_retention))
+    # an in-situ polymer follows the breathing only partly: it loses contact by the same law
+    # (review §3.2; Koerver et al. 2017), where the electrode breathes (the cathode)
+    ca = replace(ca, contact_retention=breathe(ca.contact_retention),
+                 coverage_retention=np.where(x.cathode.ages, ca.coverage_retention * keep, ca.coverage_retention))
     return State(anode=an, cathode=ca, solid_network_retention=breathe(st.solid_network_retention))
 
 

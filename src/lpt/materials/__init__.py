@@ -121,9 +121,10 @@ class Liquid(Material):
     # Li+ transfer across liquid|SSE: desolvation-controlled activation energy
     transfer_activation_energy_eV: float
     contact_angle_deg: float
-    # what the liquid does at a Li surface it pre-wets (same vocabulary as reagents'
-    # effects), e.g. an SEI that keeps Li from reducing the SSE; sourced in `notes`
-    effects: list[str] = []
+    # composition for the interphase chemistry (lpt.interface.chemistry): solvents of the
+    # chemistry table by volume fraction of the solvent mixture, and the water content
+    solvents: dict[str, float] = {}
+    water_ppm: float | None = None
 
 
 class Electrode(Material):
@@ -174,7 +175,8 @@ class Reagent(Material):
     flammable: bool = False
     heat_of_combustion_kJ_g: float | None = None
     cost_USD_kg: float | None = None
-    effects: list[str] = []
+    effects: list[str] = []   # what kind of reagent it is ("polymerizes"); its chemistry is in
+                              # lpt.interface.chemistry's reaction table, not here
 
 
 _FILES: dict[str, type[Material]] = {
