@@ -41,10 +41,10 @@ def validate_command(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Linear Kramers-Kronig test (Schönleber 2014)."""
-    from lpt.impedance.io import read_all
+    from lpt.io import read_spectra
     from lpt.impedance.validate import kramers_kronig
 
-    spectra = read_all(file)
+    spectra = read_spectra(file)
     results = [kramers_kronig(s.frequency_Hz, s.z, threshold_percent=threshold_percent) for s in spectra]
     doc = {
         "valid": all(r.valid for r in results),
@@ -77,10 +77,10 @@ def fit_command(
     """Complex nonlinear least-squares fit of one circuit to every spectrum."""
     from lpt.impedance.circuit import Circuit
     from lpt.impedance.fit import fit_many
-    from lpt.impedance.io import read_many
+    from lpt.io import read_paths
 
     model = Circuit(circuit)
-    spectra = read_many(files)
+    spectra, _unreadable = read_paths(files)
     start = time.perf_counter()
     fits = fit_many(spectra, model, weighting=weighting)
     wall = time.perf_counter() - start
@@ -118,9 +118,9 @@ def drt_command(
 ) -> None:
     """Distribution of relaxation times (Tikhonov + Gaussian RBF, GCV)."""
     from lpt.impedance.drt import calculate_drt
-    from lpt.impedance.io import read
+    from lpt.io import read_spectrum
 
-    s = read(file)
+    s = read_spectrum(file)
     r = calculate_drt(s.frequency_Hz, s.z, lambda_=lambda_)
     doc = {"tau_s": r.tau_s, "gamma_ohm": r.gamma_ohm,
            "peaks": [{"tau_s": p.tau_s, "resistance_ohm": p.resistance_ohm,
@@ -176,10 +176,10 @@ def arrhenius_command(
 ) -> None:
     """Activation energy of every resistor: ln(1/R) vs 1/T."""
     from lpt.impedance.arrhenius import arrhenius_from_spectra
-    from lpt.impedance.io import read_many
+    from lpt.io import read_paths
 
     files, temps = _split_temperatures(files, temperatures_c)
-    spectra = read_many(files)
+    spectra, _unreadable = read_paths(files)
     if len(temps) != len(spectra):
         raise LptError(f"{len(spectra)} spectra need {len(spectra)} temperatures (--temperatures-c), "
                        f"got {len(temps)}.")

@@ -18,7 +18,7 @@ from lpt.io.detect import EXTENSIONS, FORMATS, detect, supported
 from lpt.io.formats.biologic import read_biologic_table
 from lpt.io.spectrum import MIN_POINTS, Spectrum
 
-__all__ = ["EXTENSIONS", "FORMATS", "MIN_POINTS", "Spectrum", "read_biologic_table", "read_folder",
+__all__ = ["EXTENSIONS", "FORMATS", "MIN_POINTS", "Spectrum", "read_biologic_table", "read_folder", "read_paths",
            "read_spectra", "read_spectrum", "supported"]
 
 
@@ -80,4 +80,24 @@ def read_folder(path) -> tuple[list[Spectrum], list[tuple[str, str]]]:
     if not spectra:
         detail = f" ({unreadable[0][1]})" if unreadable else ""
         raise LptError(f"{folder}: no readable spectrum in the folder{detail}.")
+    return spectra, unreadable
+
+
+def read_paths(paths) -> tuple[list[Spectrum], list[tuple[str, str]]]:
+    """Spectra of several files and/or folders, in the order given. A file named
+    explicitly must be readable (its error is raised); inside a folder, unreadable
+    files are reported as ``(file, sentence)`` and the others are read."""
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    spectra: list[Spectrum] = []
+    unreadable: list[tuple[str, str]] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found, bad = read_folder(p)
+            spectra += found
+            unreadable += bad
+        elif p.exists():
+            spectra += read_spectra(p)
+        else:
+            raise LptError(f"{p}: no such file or folder.")
     return spectra, unreadable
