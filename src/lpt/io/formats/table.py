@@ -23,7 +23,7 @@ from lpt.io.columns import impedance_from_columns
 from lpt.io.spectrum import Spectrum, build_spectra
 from lpt.io.text import decimal_comma, decode, numeric_table
 
-_NUM = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)"
+_NUM = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)", re.I)
 _DELIMS = ("\t", ";", ",")
 
 
@@ -41,7 +41,7 @@ def _is_numeric(line: str, delimiter: str | None, comma: bool) -> bool:
         fields.pop()
     if len(fields) < 2:
         return False
-    return all(re.fullmatch(_NUM, t, re.I) and (comma or "," not in t) for t in fields if t != "")
+    return all(_NUM.fullmatch(t) and (comma or "," not in t) for t in fields if t != "")
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -51,6 +51,16 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
     delimiter = _delimiter(sample)
     comma = decimal_comma(sample, delimiter)
     out, start = [], None
+    first = next((i for i, ln in enumerate(lines) if ln.strip() and _is_numeric(ln, delimiter, comma)), None)
+    if first is None:
+        return []
+    try:  # fast path: everything from the first numeric line on is one table
+        width = len([t for t in (lines[first].split(delimiter) if delimiter else lines[first].split()) if t.strip()])
+        numeric_table([ln for ln in lines[first:] if ln.strip()], first + 1, "", delimiter=delimiter, comma=comma,
+                      columns=[str(i) for i in range(width)], locate_error=False)
+        return [(first, len(lines))]
+    except ValueError:
+        pass
     for i, ln in enumerate(lines):
         if not ln.strip():
             continue
