@@ -149,6 +149,13 @@ def classify(header: str, index: int) -> Column | None:
     return None
 
 
+def _complex(real: np.ndarray, imag: np.ndarray) -> np.ndarray:
+    """real + j imag without inf * 1j turning a finite part into NaN."""
+    out = np.empty(len(real), dtype=complex)
+    out.real, out.imag = real, imag
+    return out
+
+
 def impedance_from_columns(headers: list[str], values: dict[int, np.ndarray], name: str
                            ) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, np.ndarray]]:
     """Frequency (Hz), Z (ohm), notes and per-row metadata columns from a table.
@@ -181,7 +188,7 @@ def impedance_from_columns(headers: list[str], values: dict[int, np.ndarray], na
         raise LptError(f"{name}: no frequency column among: {listed}.")
     used: list[Column] = []
     if "z_real" in by_q and "z_imag" in by_q:
-        z = get("z_real") + 1j * get("z_imag")
+        z = _complex(get("z_real"), get("z_imag"))
         used = [by_q["z_real"], by_q["z_imag"]]
     elif "z_mod" in by_q and "z_phase" in by_q:
         z = get("z_mod") * np.exp(1j * np.deg2rad(get("z_phase")))
