@@ -213,3 +213,35 @@ def test_ten_thousand_row_table_reads_in_well_under_a_second(tmp_path):
     start = time.perf_counter()
     (s,) = read_spectra(p)
     assert time.perf_counter() - start < 0.5 and len(s) == 10_000
+
+
+def test_two_headed_blocks_of_a_relaxis_style_export_are_two_spectra(tmp_path):
+    """Text exports of several spectra (RelaxIS, WinDETA per temperature) repeat a
+    title and a header before each block; each block is one spectrum."""
+    f = np.logspace(5, -1, 13)
+    lines = []
+    for k, scale in enumerate((1.0, 2.0), 1):
+        z = _rc_spectrum(f) * scale
+        lines += [f"Spectrum {k}: T = {20 * k} C", "Freq. [Hz]\tZ' [Ohm]\tZ'' [Ohm]"]
+        lines += [f"{a!r}\t{b.real!r}\t{b.imag!r}" for a, b in zip(f.tolist(), z.tolist())] + [""]
+    p = tmp_path / "relaxis.txt"
+    p.write_text("\n".join(lines))
+    spectra = read_spectra(p)
+    assert len(spectra) == 2
+    np.testing.assert_allclose(spectra[1].z, 2 * _rc_spectrum(f), rtol=1e-12)
+
+
+def test_ivium_idf_layout_reads_z_real_z_imag_frequency(tmp_path):
+    """IviumSoft .idf layout (a primary_data block: columns, points, rows of
+    Z', Z'', f); written here because no redistributable Ivium file was found."""
+    f = np.logspace(4, 0, 9)
+    z = _rc_spectrum(f)
+    rows = [f"{b.real:.5E}  {b.imag:.5E}\t{a:.5E} " for a, b in zip(f.tolist(), z.tolist())]
+    text = "\r\n".join(["Method=Impedance", "Title=Test", "Data Objects    ", "primary_data    ", "3         ",
+                        f"{len(f)}        "] + rows + ["osc_data        "])
+    p = tmp_path / "cell.idf"
+    p.write_bytes(b"\x00" * 16 + text.encode("latin-1"))
+    s = read_spectrum(p)
+    np.testing.assert_allclose(s.frequency_Hz, f, rtol=1e-5)
+    np.testing.assert_allclose(s.z, z, rtol=1e-5)
+    assert s.metadata["instrument"] == "Ivium"
