@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-from lpt import materials
+from lpt import materials, therapies
+from lpt.metrics import metrics_report
 from lpt.constants import K_B_EV
 from lpt.design import Design, Interface
 from lpt.errors import LptError
@@ -132,32 +133,33 @@ class Side:
         return self.interface.therapy
 
     @property
+    def _registered(self) -> therapies.Therapy:
+        return therapies.get(self.therapy)
+
+    @property
     def separates(self) -> bool:
         """Whether the therapy puts something between the electrode and the SSE."""
-        return self.therapy != "none"
+        return self._registered.separates
 
     @property
     def contact_liquid(self) -> Liquid | None:
         """The liquid that touches electrode and SSE (a reaction layer's carrier solvent
         is evaporated before assembly, so it does not count)."""
-        return self.liquid if self.therapy in ("wetting", "polymerization") else None
+        return self.liquid if self._registered.liquid_touches else None
 
     @property
     def barrier(self) -> str:
         """What the therapy puts between electrode and SSE, in words."""
-        if self.therapy == "wetting" and self.liquid is not None:
-            extra = f" with {self.additive.id}" if self.additive is not None else ""
-            return f"the {self.liquid.id}{extra} wetting film"
-        if self.therapy == "polymerization" and self.precursor is not None:
-            return f"the in-situ polymerized {self.precursor.id} interlayer"
-        if self.therapy == "reaction_layer" and self.reagent is not None:
-            product = self.reagent.product or "reaction"
-            return f"the {product} layer (from {self.reagent.id})"
-        return "the interlayer"
+        return self._registered.barrier(self)
+
+    @property
+    def liquid_stays_liquid(self) -> bool:
+        """The therapy leaves a liquid in the cell that reacts away with time."""
+        return self._registered.consumed
 
     @property
     def while_it_lasts(self) -> str:
-        return " as long as the liquid lasts" if self.therapy == "wetting" else ""
+        return " as long as the liquid lasts" if self.liquid_stays_liquid else ""
 
 
 @dataclass(frozen=True)
@@ -370,7 +372,7 @@ def anode_point_contact(ctx: ScreeningContext) -> list[Finding]:
 def reaction_layer_blocks(ctx: ScreeningContext) -> list[Finding]:
     out = []
     for side in ctx.sides:
-        if side.therapy != "reaction_layer":
+        if side.reagent is None:
             continue
         out.append(ctx.finding("REACTION_LAYER_BLOCKS", _pair(side, "layer", "SSE"), "info",
                                f"{side.barrier}, {side.interface.thickness_nm:g} nm thick, separates "
@@ -386,7 +388,7 @@ def acid_reagent_sulfide(ctx: ScreeningContext) -> list[Finding]:
     return [ctx.finding("ACID_REAGENT_SULFIDE", _pair(side, "layer", "SSE"), "info",
                         f"{side.reagent.id} must react fully with {ctx.electrode(side).id} before {ctx.sse.id} "
                         f"is pressed on: residual acid protonates the thiophosphate and releases H2S.")
-            for side in ctx.sides if side.therapy == "reaction_layer" and _is_acidic(side.reagent)]
+            for side in ctx.sides if side.reagent is not None and _is_acidic(side.reagent)]
 
 
 # ---------------------------------------------------------------- SSE|cathode
@@ -583,7 +585,7 @@ def polymer_sse_swelling(ctx: ScreeningContext) -> list[Finding]:
     return [ctx.finding("POLYMER_SSE_SWELLING", _pair(side, "liquid", "SSE"), "info",
                         f"{liq.id} swells and plasticizes the surface of {ctx.sse.id}, which lowers the "
                         f"interfacial resistance but softens the membrane.")
-            for side, liq in ctx.liquid_sides() if side.therapy == "wetting"]
+            for side, liq in ctx.liquid_sides() if side.liquid_stays_liquid]
 
 
 # ---------------------------------------------------------------- liquid|anode
@@ -695,7 +697,7 @@ def tfsi_al_corrosion(ctx: ScreeningContext) -> list[Finding]:
 
 
 def _polymer_sides(ctx: ScreeningContext) -> list[Side]:
-    return [s for s in ctx.sides if s.therapy == "polymerization" and s.precursor is not None]
+    return [s for s in ctx.sides if s.precursor is not None]
 
 
 @rule("POLYMER_CONFORMAL")
@@ -756,42 +758,28 @@ def lewis_acid_initiator_sulfide(ctx: ScreeningContext) -> list[Finding]:
 
 @rule("FLAMMABLE_CONTENT")
 def flammable_content(ctx: ScreeningContext) -> list[Finding]:
-    volume_uL_cm2 = 0.0
-    mass_mg_cm2 = 0.0
-    names: list[str] = []
-    flash: list[float] = []
-    for side in ctx.sides:
-        loading = side.interface.loading_uL_cm2
-        liq = side.contact_liquid
-        if liq is not None and liq.flammable:
-            volume_uL_cm2 += loading
-            mass_mg_cm2 += loading * liq.density_g_cm3  # 1 uL at 1 g/cm3 = 1 mg
-            names.append(liq.id)
-            if liq.flash_point_C is not None:
-                flash.append(liq.flash_point_C)
-        elif side.therapy == "polymerization" and side.precursor is not None and side.precursor.flammable:
-            volume_uL_cm2 += loading  # until it is polymerized
-            mass_mg_cm2 += loading * (side.precursor.density_g_cm3 or 1.0)
-            names.append(side.precursor.id)
-    if volume_uL_cm2 <= 0:
+    """The flammable liquid the stack accounting counts (lpt.metrics: what stays liquid
+    of each deposit), against the thresholds per area and per Wh."""
+    acc = metrics_report(ctx.design)
+    mass_mg_cm2, per_Wh = acc["flammable_liquid_mg_cm2"], acc["flammable_liquid_mg_Wh"]
+    if mass_mg_cm2 <= 0:
         return []
-    cap_mAh_cm2 = ctx.design.cathode.loading_mg_cm2 * ctx.cathode.specific_capacity_mAh_g / 1000.0
-    per_mAh = mass_mg_cm2 / cap_mAh_cm2 if cap_mAh_cm2 > 0 else math.inf
-    warn = (volume_uL_cm2 > ctx.thresholds["flammable_warning_uL_cm2"]
-            or per_mAh > ctx.thresholds["flammable_warning_mg_per_mAh"])
+    names = [s.liquid.id if s.liquid is not None and s.liquid.flammable else s.precursor.id
+             for s in ctx.sides if s.separates and (
+                 (s.liquid is not None and s.liquid.flammable) or (s.precursor is not None and s.precursor.flammable))]
+    flash = [s.liquid.flash_point_C for s in ctx.sides
+             if s.liquid is not None and s.liquid.flammable and s.liquid.flash_point_C is not None]
+    limit_cm2, limit_Wh = ctx.thresholds["flammable_warning_mg_cm2"], ctx.thresholds["flammable_warning_mg_Wh"]
     what = " and ".join(dict.fromkeys(names))
     fp = f" (flash point {min(flash):g} C)" if flash else ""
-    msg = (f"the cell carries {volume_uL_cm2:.3g} uL cm-2 of flammable {what}{fp}, {mass_mg_cm2:.3g} mg cm-2 or "
-           f"{per_mAh:.3g} mg per mAh of cathode capacity")
-    if warn:
-        over = [f"{ctx.thresholds['flammable_warning_uL_cm2']:g} uL cm-2"] if volume_uL_cm2 > ctx.thresholds[
-            "flammable_warning_uL_cm2"] else []
-        if per_mAh > ctx.thresholds["flammable_warning_mg_per_mAh"]:
-            over.append(f"{ctx.thresholds['flammable_warning_mg_per_mAh']:g} mg per mAh")
+    msg = f"the cell carries {mass_mg_cm2:.3g} mg cm-2 of flammable {what}{fp}, {per_Wh:.3g} mg per Wh of the stack"
+    over = ([f"{limit_cm2:g} mg cm-2"] if mass_mg_cm2 > limit_cm2 else []) + (
+        [f"{limit_Wh:g} mg per Wh"] if per_Wh > limit_Wh else [])
+    if over:
         msg += f", above the {' and '.join(over)} at which it gives up the solid-state safety margin."
     else:
         msg += ", small against a liquid Li-ion cell."
-    return [ctx.finding("FLAMMABLE_CONTENT", "cell", "warning" if warn else "info", msg)]
+    return [ctx.finding("FLAMMABLE_CONTENT", "cell", "warning" if over else "info", msg)]
 
 
 # ---------------------------------------------------------------------- screen

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.errors import LptError
 from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
@@ -152,7 +153,7 @@ def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str 
     cells = cells_from_designs(designs)
     hook = InterfaceModelHook(build_inputs(designs, untreated=untreated))
     proto = protocol or default_protocol(designs[0])
-    T = np.array([d.temperature_C + 273.15 for d in designs])
+    T = np.array([d.temperature_C + ZERO_CELSIUS_K for d in designs])
     result = simulate(cells, proto, n_cycles, hook, temperature_K=T, progress=progress, **kwargs)
     return result, hook
 

@@ -13,7 +13,7 @@ from lpt.interface.model import (
     Result, State, advance, arrhenius, evaluate, initial_state, interfacial_resistance,
     liquid_depleted,
 )
-from lpt.interface.params import parameters
+from lpt.parameters import parameters
 
 __all__ = [
     "Inputs", "Result", "State", "advance", "arrhenius", "asr_report", "build_inputs",

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from lpt.errors import LptError, did_you_mean
+from lpt.errors import LptError, did_you_mean, with_article
 
 Kind = Literal["solid_electrolyte", "liquid", "electrode", "additive", "precursor", "reagent"]
 Interphase = Literal["stable", "passivating", "mixed_conducting"]
@@ -231,17 +231,13 @@ def get(material_id: str, kind: str | tuple[str, ...] | None = None, *, field: s
     want = " or ".join(k.replace("_", " ") for k in kinds) if kinds else "material"
     if material_id in kb:
         raise LptError(
-            f"{field} '{material_id}' is {_article(kb[material_id].kind)} "
-            f"{kb[material_id].kind.replace('_', ' ')}, but {_article(want)} {want} is needed here."
+            f"{field} '{material_id}' is {with_article(kb[material_id].kind.replace('_', ' '))}, "
+            f"but {with_article(want)} is needed here."
         )
     raise LptError(
         f"{field} '{material_id}' is not a known {want}{did_you_mean(material_id, pool)};"
         f" see `lpt materials list`."
     )
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def by_kind(kind: str) -> list[Material]:

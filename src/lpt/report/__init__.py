@@ -244,10 +244,10 @@ def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: i
 def write_report(design: Design | str | Path, out: str | Path, eis_files: list[str] | None = None,
                  n_cycles: int | None = None) -> Path:
     """Build the report of ``design`` (a Design or a TOML path) and write it atomically."""
-    from lpt.report.html import write_atomic
+    from lpt.fileio import write_text_atomic
 
     d = design if isinstance(design, Design) else load_design(design)
-    return write_atomic(out, build_report(d, eis_files, n_cycles))
+    return write_text_atomic(out, build_report(d, eis_files, n_cycles), what="report")
 
 
 __all__ = ["SECTION_IDS", "build_report", "collect", "summary_rows", "write_report"]

@@ -1,4 +1,4 @@
-"""Global parameters of the interface model, read once from ``parameters.toml``.
+"""Global parameters of the interface model, read once from ``data/parameters.toml``.
 
 Every entry has a value, a status (literature / derived / calibrated) and a source;
 ``docs/model.md`` lists them.  Nothing here is per design or per Table 1 row.
@@ -46,7 +46,7 @@ class Parameters:
 
 @functools.cache
 def parameters() -> Parameters:
-    raw = tomllib.loads((resources.files("lpt.interface") / "parameters.toml").read_text())
+    raw = tomllib.loads((resources.files("lpt") / "data" / "parameters.toml").read_text())
     scalars = {k: Entry(**v) for k, v in raw.items() if isinstance(v, dict) and "value" in v}
     slei = {k: Table(**v) for k, v in raw["slei"].items()}
     sei = {k: Table(**v) for k, v in raw["sei"].items() if "r0_ohm_cm2" in v}
