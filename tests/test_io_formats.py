@@ -93,6 +93,13 @@ def test_mpr_peis_gives_its_four_loops_with_ec_labs_exported_values():
     assert spectra[3].z[19] == pytest.approx(7.8841736E+001 - 1.9340343E+001j, rel=1e-7)
 
 
+def test_mpr_geis_gives_four_loops_of_falling_frequency():
+    spectra = read_spectra(IO / "biologic" / "v1150_GEIS.mpr")
+    assert [len(s) for s in spectra] == [21] * 4
+    assert spectra[0].metadata["technique"] == "GEIS"
+    assert all(np.all(np.diff(s.frequency_Hz) < 0) and np.mean(s.z.imag < 0) > 0.5 for s in spectra)
+
+
 def test_modulo_bat_impedance_between_cycling_rows_is_read_and_the_rest_noted():
     """The MB file has 16 impedance sweeps (13 frequencies, 10 kHz-100 Hz) between
     OCV and galvanostatic rows; it stores |Z| and phase only."""
@@ -245,3 +252,20 @@ def test_ivium_idf_layout_reads_z_real_z_imag_frequency(tmp_path):
     np.testing.assert_allclose(s.frequency_Hz, f, rtol=1e-5)
     np.testing.assert_allclose(s.z, z, rtol=1e-5)
     assert s.metadata["instrument"] == "Ivium"
+
+
+@pytest.mark.parametrize("suffix, engine", [(".xlsx", "openpyxl"), (".ods", "odf")])
+def test_spreadsheet_sheets_are_read_with_full_precision(tmp_path, suffix, engine):
+    import pandas as pd
+
+    f = np.logspace(5, -1, 19)
+    z = _rc_spectrum(f)
+    p = tmp_path / f"book{suffix}"
+    with pd.ExcelWriter(p, engine=engine) as book:
+        pd.DataFrame({"Frequency (Hz)": f, "Z' (Ohm)": z.real, "-Z'' (Ohm)": -z.imag}).to_excel(
+            book, sheet_name="cell A", index=False)
+        pd.DataFrame({"note": ["no data here"]}).to_excel(book, sheet_name="notes", index=False)
+    (s,) = read_spectra(p)
+    np.testing.assert_allclose(s.frequency_Hz, f, rtol=1e-12)
+    np.testing.assert_allclose(s.z, z, rtol=1e-12)
+    assert s.metadata["sheet"] == "cell A"
