@@ -269,3 +269,15 @@ def test_spreadsheet_sheets_are_read_with_full_precision(tmp_path, suffix, engin
     np.testing.assert_allclose(s.frequency_Hz, f, rtol=1e-12)
     np.testing.assert_allclose(s.z, z, rtol=1e-12)
     assert s.metadata["sheet"] == "cell A"
+
+
+def test_palmsens_session_with_lower_case_keys_gives_its_one_eis_and_notes_the_cv_and_dpv():
+    path = IO / "palmsens" / "Demo CV DPV EIS IS-C electrode.pssession"
+    text = path.read_bytes().decode("utf-16")
+    doc = json.loads(text[: text.rfind("}") + 1])
+    (eis,) = [m for m in doc["measurements"] if m["eisdatalist"]]
+    v = {x["description"]: [d["v"] for d in x["datavalues"]] for x in eis["eisdatalist"][0]["dataset"]["values"]}
+    (s,) = read_spectra(path)
+    np.testing.assert_allclose(s.frequency_Hz, v["Frequency"], rtol=1e-12)
+    np.testing.assert_allclose(s.z, np.array(v["ZRe"]) - 1j * np.array(v["ZIm"]), rtol=1e-12)
+    assert any("2 non-impedance measurements" in n for n in s.notes)
