@@ -16,7 +16,7 @@ value is known to a factor ~2, a derived one to ~3, an estimate to ~10.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,9 +151,11 @@ def read_parameter_file(path: str | Path) -> dict[str, float]:
     return out
 
 
-def write_parameter_file(path: str | Path, values: Mapping[str, float], comments: Mapping[str, str]) -> Path:
+def write_parameter_file(path: str | Path, values: Mapping[str, float], comments: Mapping[str, str],
+                         notes: Sequence[str] = ()) -> Path:
     """Write ``values`` as a parameter file (quoted dotted keys), atomically."""
-    lines = ["# lpt parameter file: dotted parameter names = values (lpt --parameters FILE)", ""]
+    lines = ["# lpt parameter file: dotted parameter names = values (lpt --parameters FILE)"]
+    lines += [f"# {n}" for n in notes] + [""]
     for name, value in values.items():
         if comments.get(name):
             lines.append(f"# {comments[name]}")

@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from lpt.cli import asr, demo, eis, materials, report, screen, simulate, sweep, validate
+from lpt.cli import asr, calibrate, demo, eis, materials, report, screen, simulate, sweep, validate
 from lpt.cli.output import print_error
 from lpt.errors import LptError
 
@@ -35,6 +35,8 @@ app.command("report")(report.report)
 app.command("validate")(validate.validate)
 app.command("demo")(demo.demo)
 app.add_typer(eis.app, name="eis", help="Impedance: simulate, validate, fit, DRT, Arrhenius.")
+app.add_typer(calibrate.parameters_app, name="parameters")
+app.command("calibrate")(calibrate.calibrate)
 
 
 def main() -> None:
