@@ -183,14 +183,15 @@ def overpotential_V(grid: ElectrolyteGrid, a: np.ndarray, q: np.ndarray, concent
     # ⟨ln c⟩ as the log of the product: one log per design (c/c₀ within [1e-9, 1e3])
     n = nodes.shape[-1]
     value = concentration_V * (np.log(c_all[..., -1]) - np.log(np.prod(c_all[..., :-1], axis=-1)) / n)
+    lowest = c_all.min(axis=-1)
     if rate is None:
-        return value, c_all.min(axis=-1)
-    k = c_all.argmin(axis=-1)[..., None]
-    lowest = np.take_along_axis(c_all, k, axis=-1)[..., 0]
+        return value, lowest
     d_all = np.concatenate([rate @ grid.modes.T, (rate @ grid.front)[..., None]], axis=-1)
     ratio = d_all / c_all
     slope = concentration_V * (ratio[..., -1] - ratio[..., :-1].mean(axis=-1))
-    return value, lowest, slope, np.take_along_axis(d_all, k, axis=-1)[..., 0]
+    # the rate of the lowest concentration (of the fastest falling one where several tie)
+    d_lowest = np.where(c_all == lowest[..., None], d_all, np.inf).min(axis=-1)
+    return value, lowest, slope, d_lowest
 
 
 def overpotential_along(line, current: np.ndarray, concentration_V: np.ndarray):
@@ -226,6 +227,7 @@ class FloatLiquid:
         steady = self.a_inf.copy()
         steady[0] += self.gap[0]
         self.steady = self._values(steady, np.zeros_like(steady))
+        self.start = self._values(a0, grid.mu * self.gap)  # τ = 0, asked for by every step
 
     def _values(self, a: np.ndarray, rate: np.ndarray) -> tuple[float, float, float, float]:
         """:func:`overpotential_V` with its rates for one state (NumPy: called once or
@@ -238,5 +240,7 @@ class FloatLiquid:
         tau = self.k * t
         if self.mu1 * tau < -40.0:
             return self.steady
+        if tau == 0.0:
+            return self.start
         ex = np.exp(self.grid.mu * tau) * self.gap
         return self._values(self.a_inf + ex, self.grid.mu * ex)
