@@ -9,13 +9,14 @@ JSON document (keys fixed by docs/cli.md). Errors are :class:`LptError` and
 from __future__ import annotations
 
 import math
+import sys
 import time
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.output import console, print_json
 from lpt.constants import ZERO_CELSIUS_K
 from lpt.errors import LptError
 
@@ -39,7 +40,7 @@ def _read_spectra(paths, spectrum: Optional[int]) -> list:
         if path.is_dir():
             found, unreadable = read_folder(path)
             for file, why in unreadable:
-                err_console().print(f"skipped {file}: {why}", highlight=False, markup=False)
+                sys.stderr.write(f"skipped {file}: {why}\n")  # one unwrapped line per file
         elif path.exists():
             found = read_spectra(path)
         else:
