@@ -68,7 +68,7 @@ def test_write_is_atomic(tmp_path, monkeypatch):
 
 
 def test_report_with_measured_spectra(tmp_path):
-    # A measured-like spectrum: the model's own, written as the CONTRACT's CSV.
+    # A measured-like spectrum: the model's own, written as docs/cli.md's spectrum CSV.
     from lpt.design import load_design
     from lpt.impedance.model import simulate_spectrum
 

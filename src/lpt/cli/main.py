@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import typer
 
-from lpt.cli import asr, demo, eis, materials, report, screen, simulate, sweep, validate
+from lpt.cli import asr, calibrate, demo, eis, materials, report, screen, simulate, sweep, validate
 from lpt.cli.output import print_error
 from lpt.errors import LptError
 
@@ -52,6 +52,8 @@ app.command("report")(report.report)
 app.command("validate")(validate.validate)
 app.command("demo")(demo.demo)
 app.add_typer(eis.app, name="eis", help="Impedance: simulate, validate, fit, DRT, Arrhenius.")
+app.add_typer(calibrate.parameters_app, name="parameters")
+app.command("calibrate")(calibrate.calibrate)
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1

@@ -43,10 +43,11 @@ def console():
 
 
 def err_console():
-    """A rich console on stderr: progress bars and notes that must not mix with JSON."""
+    """A rich console on stderr: progress bars and notes that must not mix with JSON.
+    A note stays one line however long its path (no wrapping at the terminal width)."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, soft_wrap=True)
 
 
 def print_error(sentence: str) -> None:

@@ -137,14 +137,14 @@ def _measured_html(eis_files: list[str], model_spectrum: dict) -> str:
     """Fit, DRT and Arrhenius of measured spectra, beside the model."""
     from lpt.impedance.drt import calculate_drt
     from lpt.impedance.fit import fit_many
-    from lpt.impedance.io import read_many
+    from lpt.io import read_paths
     from lpt.impedance.validate import kramers_kronig
     from lpt.report import plots
     from lpt.report.html import esc, figure_to_img, table
 
     spectra = []
     for f in eis_files:
-        spectra += read_many(f)
+        spectra += read_paths([f])[0]
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"
     out = []
     curves = {"model (treated)": {**model_spectrum, "color": plots.COLORS["treated"]}}

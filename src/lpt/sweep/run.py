@@ -53,7 +53,6 @@ class RunSummary:
     skipped: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
     designs_computed: int = 0
-    exact_groups: int = 0
     wall_s: float = 0.0
     compute_s: float = 0.0
 
@@ -197,7 +196,6 @@ def run_sweep(
                     path = out / sw.chunk_name(i)
                     write_parquet(table, path)
                     summary.computed.append(i)
-                    summary.exact_groups += stats["exact_groups"]
                     summary.designs_computed += stats["n"]
                     summary.compute_s += stats["seconds"]
                     if on_chunk_written is not None:

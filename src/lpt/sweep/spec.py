@@ -46,7 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt.design import THERAPIES, THERAPY_KEYS, Design, design_from_dict
+from lpt import therapies
+from lpt.design import Design, design_from_dict, therapy_keys
 from lpt.errors import LptError, did_you_mean
 from lpt.fileio import read_toml
 
@@ -282,12 +283,6 @@ def load_sweep(path: str | Path) -> Sweep:
         if o not in OUTPUTS:
             raise LptError(f"{src}: [outputs] '{o}' is not an output{did_you_mean(o, OUTPUTS)}; "
                            f"allowed: {', '.join(OUTPUTS)}.")
-    if "cycle_life" in include:
-        from lpt.sweep.chunk import cycle_life_available
-
-        if not cycle_life_available():
-            raise LptError(f"{src}: [outputs] 'cycle_life' needs lpt.cycling.life.cycle_life, which this "
-                           f"version of lpt does not have yet; remove it from include.")
     cycles = outs.get("cycles")
     if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
         raise LptError(f"{src}: [outputs] cycles must be a whole number of at least 1, got {cycles!r}.")
@@ -328,8 +323,8 @@ def raw_design(base_raw: dict, values: dict[str, Any]) -> dict:
             node[parts[-1]] = _plain(val)
     for side in SIDES:
         iface = raw.get("interfaces", {}).get(side) if isinstance(raw.get("interfaces"), dict) else None
-        if isinstance(iface, dict) and iface.get("therapy") in THERAPY_KEYS:
-            need, may = THERAPY_KEYS[iface["therapy"]]
+        if isinstance(iface, dict) and iface.get("therapy") in therapies.THERAPIES:
+            need, may = therapy_keys(iface["therapy"])
             for k in list(iface):
                 if k != "therapy" and k not in need | may:
                     del iface[k]
@@ -342,7 +337,7 @@ def _applies(key: str, therapy: np.ndarray) -> np.ndarray:
     if len(parts) != 3 or parts[0] != "interfaces" or parts[1] not in SIDES or parts[2] == "therapy":
         return np.ones(len(therapy), bool)
     uniq, inv = np.unique(np.asarray(therapy, dtype=str), return_inverse=True)
-    return np.array([parts[2] in THERAPY_KEYS[t][0] | THERAPY_KEYS[t][1] for t in uniq], bool)[inv]
+    return np.array([parts[2] in therapy_keys(t)[0] | therapy_keys(t)[1] for t in uniq], bool)[inv]
 
 
 # --- expansion -----------------------------------------------------------------------
@@ -404,9 +399,9 @@ def _therapies(sweep: Sweep, frame: pd.DataFrame, side: str) -> np.ndarray:
     else:
         vals = np.full(len(frame), _base_value(sweep.base_raw, key) or "none", dtype=object)
     for t in pd.unique(vals):
-        if t not in THERAPIES:
+        if t not in therapies.THERAPIES:
             raise LptError(f"{sweep.source}: field '{key}' = '{t}' is not a therapy"
-                           f"{did_you_mean(str(t), THERAPIES)}; allowed: {', '.join(THERAPIES)}.")
+                           f"{did_you_mean(str(t), therapies.names())}; allowed: {', '.join(therapies.names())}.")
     return vals
 
 
@@ -555,7 +550,7 @@ def apply_values(design: Design, values: dict[str, Any]) -> Design:
     for attr, changes in sections.items():
         cur = getattr(design, attr)
         if attr.endswith("_interface"):
-            need, may = THERAPY_KEYS[changes.get("therapy", cur.therapy)]
+            need, may = therapy_keys(changes.get("therapy", cur.therapy))
             changes = {k: v for k, v in changes.items() if k == "therapy" or k in need | may}
         top[attr] = dataclasses.replace(cur, **changes)
     return dataclasses.replace(design, **top) if top else design
