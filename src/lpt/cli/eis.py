@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import console, esc, print_json
 from lpt.constants import ZERO_CELSIUS_K
 from lpt.errors import LptError
 
@@ -81,11 +81,11 @@ def simulate_command(
 
     con = console()
     arm = "untreated" if untreated else "treated"
-    t = Table(title=f"{doc['design']} ({arm}, {doc['temperature_c']:.1f} °C): equivalent circuit")
+    t = Table(title=f"{esc(doc['design'])} ({arm}, {doc['temperature_c']:.1f} °C): equivalent circuit")
     for col in ("element", "R (Ω)", "C (F)", "α", "τ (s)"):
         t.add_column(col, justify="right" if col != "element" else "left")
     for a in doc["arcs"]:
-        t.add_row(a["name"], f"{a['resistance_ohm']:.4g}", f"{a['capacitance_F']:.3g}", f"{a['alpha']:.2f}",
+        t.add_row(esc(a["name"]), f"{a['resistance_ohm']:.4g}", f"{a['capacitance_F']:.3g}", f"{a['alpha']:.2f}",
                   f"{a['tau_s']:.3g}")
     con.print(t)
     w = doc["warburg"]
@@ -125,7 +125,7 @@ def validate_command(
     for col in ("spectrum", "valid", "max residual (%)", "RC elements", "mu"):
         table.add_column(col)
     for row in doc["spectra"]:
-        table.add_row(row["file"], "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
+        table.add_row(esc(row["file"]), "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
                       str(row["n_rc"]), f"{row['mu']:.3f}")
     console().print(table)
 
@@ -158,7 +158,7 @@ def fit_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"{model.circuit} ({weighting} weighting, {len(spectra)} spectra, {wall:.2f} s)")
+    table = Table(title=f"{esc(model.circuit)} ({esc(weighting)} weighting, {len(spectra)} spectra, {wall:.2f} s)")
     for col in ("spectrum", "parameter", "value", "stderr", "unit"):
         table.add_column(col)
     for row in doc["spectra"]:
@@ -166,7 +166,7 @@ def fit_command(
         for n, u in zip(model.param_names, model.param_units):
             p = row["parameters"][n]
             err = f"{p['stderr']:.3g}" if p["stderr"] is not None else "-"
-            table.add_row(name, n, f"{p['value']:.5g}", err, u)
+            table.add_row(esc(name), n, f"{p['value']:.5g}", err, u)
             name = ""
         table.add_row("", "chi²", f"{row['chi_square']:.4g}", "", "")
         table.add_row("", "converged", "yes" if row["converged"] else "NO", "", "", end_section=True)
@@ -196,7 +196,7 @@ def drt_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"DRT of {s.source}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g}")
+    table = Table(title=f"DRT of {esc(s.source)}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g}")
     for col in ("peak", "tau (s)", "f = 1/(2 pi tau) (Hz)", "R (ohm)"):
         table.add_column(col)
     for k, p in enumerate(doc["peaks"], 1):
@@ -263,10 +263,10 @@ def arrhenius_command(
     for col in ("process", "Ea (eV)", "± (eV)", "A (S)", "fits"):
         table.add_column(col)
     for n, r in results.items():
-        table.add_row(n, f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
+        table.add_row(esc(n), f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
                       "ok" if r.reliable else "[red]unreliable[/red]")
     con = console()
     con.print(table)
     for n, r in results.items():
         for p in r.problems:
-            con.print(f"[red]{n}[/red]: {p}")
+            con.print(f"[red]{esc(n)}[/red]: {esc(p)}")

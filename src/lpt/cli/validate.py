@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import console, esc, print_json
 
 
 def validate(
@@ -32,8 +32,8 @@ def validate(
         if c["calibration"]:
             ok += " (calibration)"
         rep = "–" if c["reported"] is None else f"{c['reported']:.4g}"
-        t.add_row(c["id"], c["unit"], rep, f"{c['predicted']:.4g}", c["tolerance"], ok)
+        t.add_row(esc(c["id"]), esc(c["unit"]), rep, f"{c['predicted']:.4g}", esc(c["tolerance"]), ok)
     con = console()
     con.print(t)
     for s in result["skipped"]:
-        con.print(f"[dim]not compared: {s['id']}: {s['reason']}[/]")
+        con.print(f"[dim]not compared: {esc(s['id'])}: {esc(s['reason'])}[/]")
