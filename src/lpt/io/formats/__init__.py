@@ -1,0 +1,1 @@
+"""One reader module per instrument maker; each returns raw columns in SI units."""
