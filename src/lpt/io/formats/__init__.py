@@ -1,1 +1,1 @@
-"""One reader module per instrument maker; each returns raw columns in SI units."""
+"""One module per instrument format; each returns raw columns and what the file states."""

@@ -18,6 +18,8 @@ import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
 from lpt.errors import LptError
+from lpt.io import text as shared_text
+from lpt.io.text import looks_binary
 
 HEAD_BYTES = 1 << 16
 MIXED_DATES_MAX_ROWS = 20_000      # dateutil parses ~2,000 dates per second
@@ -26,22 +28,10 @@ _DURATION = re.compile(r"^\s*(?:(?P<d>\d+)\s*(?:d|days?,?)[\s-]*)?(?P<h>\d+):(?P
 
 def decode(raw: bytes, name: str) -> str:
     """Text of an export; refuses binary content with a sentence naming the file."""
-    if not raw.strip():
-        raise LptError(f"{name}: the file is empty.")
-    if b"\x00" in raw[:4096]:
+    if looks_binary(raw):
         raise LptError(f"{name}: binary content that is not a known cycler format; export the "
                        "data as text (CSV/TXT) or Excel.")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\x0c")
-    if controls > 8:
-        raise LptError(f"{name}: binary content that is not a known cycler format; export the "
-                       "data as text (CSV/TXT) or Excel.")
-    return text
+    return shared_text.decode(raw, name)
 
 
 def head_lines(path: Path, n_bytes: int = HEAD_BYTES) -> list[str]:
