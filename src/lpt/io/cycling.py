@@ -39,6 +39,9 @@ from lpt.errors import LptError
 from lpt.io import bdf
 from lpt.io.formats.generic_csv import rest_tolerance_A
 
+# Below this median voltage under current a cell is an anode half cell, Li|Cu or
+# symmetric (see charge_in_direction); every cathode against Li or graphite is above it.
+ANODE_HALF_CELL_MAX_V = 2.0
 FORMATS = ("neware_nda", "neware_ndax", "arbin", "maccor", "neware_csv", "novonix", "bdf",
            "biologic_mpt", "biologic_mpr", "excel", "csv")
 
@@ -59,13 +62,22 @@ def step_counts(direction: np.ndarray, step_id=None, cycle=None) -> np.ndarray:
     return np.cumsum(change) + 1
 
 
-def derived_cycles(direction: np.ndarray) -> np.ndarray:
-    """Cycle numbers from the current: a cycle starts when the first direction of the
-    test (charge or discharge) returns after the other one; rests join the cycle."""
+def charge_in_direction(voltage_V: np.ndarray, direction: np.ndarray) -> int:
+    """+1 if charging puts charge in (cathode half cells, full cells), −1 if discharging
+    does (anode half cells, whose discharge lithiates graphite or Si; Li|Cu, whose
+    discharge plates Li; symmetric cells): told apart by the median voltage under
+    current, below ``ANODE_HALF_CELL_MAX_V`` for the second kind."""
+    under_current = voltage_V[direction != 0]
+    return -1 if under_current.size and np.median(under_current) < ANODE_HALF_CELL_MAX_V else 1
+
+
+def derived_cycles(direction: np.ndarray, first: int) -> np.ndarray:
+    """Cycle numbers from the current: a cycle starts when direction ``first`` (the
+    one that puts charge in) begins after the other one; rests join the cycle, and
+    records before the first such start are cycle 1."""
     moving = direction != 0
     if not moving.any():
         return np.ones(len(direction), np.int64)
-    first = direction[moving][0]
     last = pd.Series(np.where(moving, direction, np.nan)).ffill().shift(1).to_numpy()
     starts = moving & (direction == first) & (last == -first)
     return 1 + np.cumsum(starts)
@@ -145,9 +157,11 @@ def build_table(columns: dict[str, np.ndarray], metadata: dict, notes: list[str]
             or (np.unique(cycle).size == 1 and half_cycles >= 3):
         why = "the file has no cycle number" if cycle is None else \
             "the file's cycle number is missing, decreasing or constant"
-        notes.append(f"{why}: cycles derived from the current (a cycle starts when the first "
-                     "direction of the test returns)")
-        cycle = derived_cycles(direction).astype(float)
+        first = charge_in_direction(cols["voltage_volt"], direction)
+        notes.append(f"{why}: cycles derived from the current (a cycle starts at each "
+                     f"{'charge' if first > 0 else 'discharge'} that follows a "
+                     f"{'discharge' if first > 0 else 'charge'})")
+        cycle = derived_cycles(direction, first).astype(float)
     cols["cycle_count"] = cycle
     steps = step_counts(direction, step_id, cycle)
     cols["step_count"] = steps.astype(float)

@@ -107,7 +107,14 @@ def map_columns(frame: pd.DataFrame, name: str, notes: list[str],
             return text.durations_s(frame[column], name, column) * scale
         return text.numbers(frame[column], name, column) * scale
 
-    out["test_time_second"] = values("time")
+    try:
+        out["test_time_second"] = values("time")
+    except LptError:                       # BT-Lab writes dates in its time/s column
+        stamps = text.unix_seconds(frame[found["time"][0]], name, found["time"][0], notes)
+        if stamps is None:
+            raise
+        notes.append(f"column {found['time'][0]!r} holds dates: test time counted from the first")
+        out["unix_time_second"], out["test_time_second"] = stamps, stamps - stamps[0]
     out["voltage_volt"] = values("voltage")
     current = values("current")
     if "step_time" in found:
@@ -137,7 +144,7 @@ def map_columns(frame: pd.DataFrame, name: str, notes: list[str],
             np.abs(values("capacity")), direction)
         notes.append(f"charge and discharge capacity split from {found['capacity'][0]!r} by the "
                      "direction of each record")
-    if "date" in found:
+    if "date" in found and "unix_time_second" not in out:
         stamps = text.unix_seconds(frame[found["date"][0]], name, found["date"][0], notes)
         if stamps is not None:
             out["unix_time_second"] = stamps
