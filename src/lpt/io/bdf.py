@@ -133,7 +133,7 @@ def write_bdf(table: pd.DataFrame, out: str | Path, inputs: tuple[str | Path, ..
     handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(handle, "w", newline="") as stream:
-            frame.to_csv(stream, index=False, float_format="%.10g")
+            frame.to_csv(stream, index=False, float_format="%.15g")
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
