@@ -26,6 +26,7 @@ from lpt.io.cycling import charge_in_direction, direction_of, integrated_ah
 
 CAPACITY_TOLERANCE = 0.02      # relative; sampling at 1-60 s integrates to well under 1 %
 MAH_PER_AH = 1e3
+CV_HOLD_SLOPE_FRACTION = 1e-3
 
 
 class CapacityMismatchWarning(UserWarning):
@@ -155,8 +156,11 @@ def dqdv(table: pd.DataFrame, cycle: int, direction: str = "discharge", points: 
     step = grid[1] - grid[0]
     smooth = savgol_filter(on_grid, window, polyorder)
     slope = savgol_filter(on_grid, window, polyorder, deriv=1, delta=step)
+    # A constant-voltage hold passes charge at a fixed voltage: dV/dQ -> 0 there is the
+    # protocol, not the electrode; points flatter than 1e-3 of the median slope are NaN.
+    flat = np.abs(slope) < CV_HOLD_SLOPE_FRACTION * np.median(np.abs(slope))
     with np.errstate(divide="ignore"):
-        dq_dv = np.where(slope != 0, 1.0 / slope, np.nan)
+        dq_dv = np.where(flat | (slope == 0), np.nan, 1.0 / slope)
     return pd.DataFrame({"voltage_V": smooth, "capacity_mAh": grid, "dqdv_mAh_V": dq_dv})
 
 

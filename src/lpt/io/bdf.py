@@ -15,6 +15,7 @@ its step and is not written).
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tempfile
@@ -100,7 +101,7 @@ def read_bdf(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     try:
         frame = pd.read_csv(path, sep=None, engine="python") if path.stat().st_size < 1 << 20 \
             else pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
         raise LptError(f"{path.name}: not a readable BDF CSV table ({str(err).splitlines()[0][:80]}).") from None
     columns: dict[str, np.ndarray] = {}
     for header in frame.columns:

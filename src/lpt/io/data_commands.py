@@ -88,6 +88,11 @@ def plot(path: str | Path, out: str | Path) -> Path:
                 continue
             ax.plot(curve["voltage_V"], curve["dqdv_mAh_V"], lw=0.9, label=f"cycle {cycle} {direction}")
     ax.set(xlabel="voltage (V)", ylabel="dQ/dV (mAh/V)")
+    values = np.concatenate([line.get_ydata() for line in ax.lines]) if ax.lines else np.array([])
+    values = values[np.isfinite(values)]
+    if values.size:
+        low, high = np.percentile(values, [1, 99])
+        ax.set_ylim(low - 0.1 * (high - low), high + 0.1 * (high - low))
     if ax.lines:
         ax.legend(fontsize=8)
     handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".png", dir=out.parent if out.parent.exists() else None)

@@ -64,13 +64,17 @@ def sniff(header: str, body: list[str]) -> tuple[str, str]:
 def read_body(source: Path | str, header_index: int, delimiter: str, decimal: str,
               name: str, skip_after_header: int = 0) -> pd.DataFrame:
     """The table under the header line ``header_index`` (0-based), every cell as read."""
-    stream = io.StringIO(source) if isinstance(source, str) else source
     skip = list(range(header_index)) + list(range(header_index + 1, header_index + 1 + skip_after_header))
+    options = dict(sep=delimiter, decimal=decimal, skiprows=skip, header=0, skip_blank_lines=True,
+                   engine="c" if delimiter != r"\s+" else "python", low_memory=False, index_col=False)
     try:
-        frame = pd.read_csv(stream, sep=delimiter, decimal=decimal, skiprows=skip, header=0,
-                            encoding="latin-1" if not isinstance(source, str) else None,
-                            engine="c" if delimiter != r"\s+" else "python",
-                            skip_blank_lines=True, low_memory=False, index_col=False)
+        if isinstance(source, str):
+            frame = pd.read_csv(io.StringIO(source), **options)
+        else:
+            try:
+                frame = pd.read_csv(source, encoding="utf-8-sig", **options)
+            except UnicodeDecodeError:                 # Windows exports: "µA", "°C" in cp1252
+                frame = pd.read_csv(source, encoding="latin-1", **options)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as err:
         raise LptError(f"{name}: the data table under line {header_index + 1} cannot be read "
                        f"({str(err).splitlines()[0][:90]}).") from None
