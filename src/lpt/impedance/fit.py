@@ -40,7 +40,7 @@ from scipy.optimize import least_squares
 from scipy.signal import find_peaks
 
 from lpt.errors import LptError, did_you_mean
-from lpt.impedance.circuit import Circuit, Node
+from lpt.impedance.compiled import CompiledCircuit, Node
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
 
@@ -78,7 +78,7 @@ def weights(Z: np.ndarray, weighting: str) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(np.abs(Z.real), floor), np.maximum(np.abs(Z.imag), floor)
 
 
-def chi_square(circuit: Circuit, P, f, Z, weighting: str = "modulus") -> np.ndarray:
+def chi_square(circuit: CompiledCircuit, P, f, Z, weighting: str = "modulus") -> np.ndarray:
     """Weighted sum of squared residuals of parameter rows ``P`` against data ``Z``.
 
     Use this to compare any fitter's parameters (e.g. impedance.py's) on the same
@@ -91,7 +91,7 @@ def chi_square(circuit: Circuit, P, f, Z, weighting: str = "modulus") -> np.ndar
 
 
 # -- starting points -------------------------------------------------------------
-def initial_guesses(circuit: Circuit, f: np.ndarray, Z: np.ndarray) -> np.ndarray:
+def initial_guesses(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """Starting parameter sets (n_starts, n_params) read off one spectrum.
 
     R0 is the high-frequency real intercept; the real-axis span down to the lowest
@@ -228,7 +228,7 @@ class _Problem:
     """Residuals and Jacobian of many (spectrum, start) rows in transformed
     coordinates u: p = exp(u) for positive parameters, alpha = 1/(1+exp(-u))."""
 
-    def __init__(self, circuit: Circuit, f, Z, wr, wi):
+    def __init__(self, circuit: CompiledCircuit, f, Z, wr, wi):
         self.circuit, self.f, self.Z, self.wr, self.wi = circuit, f, Z, wr, wi
         self.is_exp = np.array([k == "exponent" for k in circuit.param_kinds])
 
@@ -303,7 +303,7 @@ def _levenberg_marquardt(problem: _Problem, U0: np.ndarray, owner: np.ndarray | 
 
 
 # -- public API --------------------------------------------------------------------
-def fit_spectra(circuit: Circuit | str, f, Z, weighting: str = "modulus",
+def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus",
                 initial_guess=None, polish: bool = True) -> list[FitResult]:
     """Fit one circuit to many spectra at once.
 
@@ -328,7 +328,7 @@ def fit_spectra(circuit: Circuit | str, f, Z, weighting: str = "modulus",
         Interchangeable R-C/R-CPE arcs are reported in order of increasing time
         constant (:meth:`Circuit.canonical_order`).
     """
-    circuit = Circuit(circuit) if isinstance(circuit, str) else circuit
+    circuit = CompiledCircuit(circuit) if isinstance(circuit, str) else circuit
     Z = np.atleast_2d(np.asarray(Z, dtype=complex))
     f = np.asarray(f, dtype=float)
     n_spec, n_freq = Z.shape
@@ -435,10 +435,10 @@ def _standard_errors(J: np.ndarray, chi2: float, p: np.ndarray | None = None) ->
     return np.sqrt(np.clip(np.diag(cov), 0, None)) * scale
 
 
-def fit_many(spectra, circuit: Circuit | str, weighting: str = "modulus") -> list[FitResult]:
-    """Fit every :class:`lpt.impedance.io.Spectrum`; spectra of equal length are
+def fit_many(spectra, circuit: CompiledCircuit | str, weighting: str = "modulus") -> list[FitResult]:
+    """Fit every :class:`lpt.io.Spectrum`; spectra of equal length are
     batched together."""
-    circuit = Circuit(circuit) if isinstance(circuit, str) else circuit
+    circuit = CompiledCircuit(circuit) if isinstance(circuit, str) else circuit
     out: list[FitResult | None] = [None] * len(spectra)
     groups: dict[int, list[int]] = {}
     for i, s in enumerate(spectra):

@@ -13,7 +13,7 @@ from lpt.interface.model import (
     Result, State, advance, arrhenius, evaluate, initial_state, interfacial_resistance,
     liquid_depleted,
 )
-from lpt.interface.params import parameters
+from lpt.parameters import parameters
 
 __all__ = [
     "Inputs", "Result", "State", "advance", "arrhenius", "asr_report", "build_inputs",
@@ -22,7 +22,7 @@ __all__ = [
 
 
 def asr_report(design: Design, temperature_C: float | None = None) -> dict:
-    """Treated and untreated ASR of both interfaces, keyed as CONTRACT.md's `lpt asr --json`."""
+    """Treated and untreated ASR of both interfaces, keyed as docs/cli.md's `lpt asr --json`."""
     T = None if temperature_C is None else temperature_C + 273.15
     treated = evaluate(build_inputs([design]), temperature_K=T)
     untreated = evaluate(build_inputs([design], untreated=True), temperature_K=T)

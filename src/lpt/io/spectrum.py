@@ -55,17 +55,16 @@ def sweep_starts(frequency_Hz: np.ndarray) -> list[int]:
     Equal consecutive frequencies (a repeated point) continue the sweep.
     """
     f = np.asarray(frequency_Hz, dtype=float)
+    steps = np.sign(np.diff(f))
+    moving = np.flatnonzero(steps)  # equal neighbours neither continue nor break a direction
+    signs = steps[moving]
     starts = [0]
-    direction = 0.0
-    for i in range(1, len(f)):
-        step = np.sign(f[i] - f[i - 1])
-        if step == 0:
-            continue
-        if direction == 0:
-            direction = step
-        elif step != direction:
-            starts.append(i)
-            direction = 0.0
+    last_split = -2
+    for k in (np.flatnonzero(signs[1:] != signs[:-1]) + 1).tolist():
+        if k == last_split + 1:
+            continue  # the first step of a new sweep sets its direction
+        starts.append(int(moving[k]) + 1)
+        last_split = k
     return starts
 
 

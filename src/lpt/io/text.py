@@ -60,7 +60,7 @@ def to_float(token: str, name: str, lineno: int, comma: bool = False) -> float:
 
 
 def numeric_table(lines: list[str], first_lineno: int, name: str, *, delimiter: str | None,
-                  comma: bool, columns: list[str]) -> pd.DataFrame:
+                  comma: bool, columns: list[str], locate_error: bool = True) -> pd.DataFrame:
     """Parse data lines (all numeric) into float columns named ``columns``.
 
     The C parser of pandas does the work (10^4 rows in a few ms); on any failure
@@ -79,6 +79,8 @@ def numeric_table(lines: list[str], first_lineno: int, name: str, *, delimiter: 
         if delimiter and frame.shape[1] > len(columns) and frame.iloc[:, len(columns):].notna().any().any():
             raise ValueError
     except (ValueError, pd.errors.ParserError):
+        if not locate_error:
+            raise ValueError("not a numeric table") from None
         _first_bad_line(lines, first_lineno, name, delimiter, comma, len(columns))
         raise LptError(f"{name}: the data table could not be read.") from None
     frame.columns = columns

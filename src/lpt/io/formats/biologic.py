@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lpt.errors import LptError
+from lpt.io.columns import impedance_from_columns
 from lpt.io.formats.biologic_mpr import is_mpr, read_mpr_table
 from lpt.io.formats.biologic_mpt import read_mpt_table
 from lpt.io.spectrum import Spectrum, build_spectra
@@ -63,8 +64,12 @@ def biologic_spectra(raw: bytes, name: str) -> list[Spectrum]:
         z = table["|Z|/Ohm"].to_numpy(float) * np.exp(1j * np.deg2rad(table["Phase(Z)/deg"].to_numpy(float)))
         notes.append("Z from |Z|/Ohm and Phase(Z)/deg (no Re(Z)/-Im(Z) columns in the file)")
     else:
-        raise LptError(f"{name}: freq/Hz is present but neither Re(Z)/Ohm with -Im(Z)/Ohm nor |Z|/Ohm with "
-                       "Phase(Z)/deg; the impedance cannot be read.")
+        # A table whose -Im(Z) header was lost (a spreadsheet turns "-Im(Z)/Ohm" into
+        # "#NAME?"): recognise what is left by name — admittance stays admittance.
+        headers = list(table.columns)
+        values = {i: table[c].to_numpy(float) for i, c in enumerate(headers)}
+        f, z, col_notes, _ = impedance_from_columns(headers, values, name)
+        notes += [n for n in col_notes if "states no unit" not in n]
     if meta.get("decimal_comma"):
         notes.append("decimal comma")
     first = meta.get("first_data_line", 1)
@@ -83,14 +88,15 @@ def biologic_spectra(raw: bytes, name: str) -> list[Spectrum]:
 
 def _sweep_groups(table: pd.DataFrame, meta: dict) -> np.ndarray | None:
     """A label per row that changes where the file itself says a new sweep begins:
-    EC-Lab's loops (``Loop k from point number a to b``), cycle number, z cycle, Ns."""
+    EC-Lab's loops (``Loop k from point number a to b``), cycle number, Ns. (``z cycle``
+    is not used: in Modulo Bat files it can change in the middle of a sweep.)"""
     n = len(table)
     label = np.zeros(n, dtype=np.int64)
     used = False
     for a, b in meta.get("loops", []):
         label[a:b + 1] += a + 1
         used = True
-    for col in ("cycle number", "z cycle", "Ns"):
+    for col in ("cycle number", "Ns"):
         if col in table.columns:
             v = table[col].to_numpy(float)
             label = label * 100003 + np.nan_to_num(v, nan=-1).astype(np.int64)

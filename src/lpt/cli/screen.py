@@ -1,14 +1,12 @@
-"""Top-level commands of the ``lpt`` CLI: one function per command, each a thin shell
-that parses arguments, calls the API and prints (JSON via :func:`lpt.cli.print_json`,
-otherwise a rich table).  Errors are raised as :class:`lpt.errors.LptError`; the
-entry point turns them into one sentence on stderr.
-"""
+"""``lpt screen``: a design's pairs (liquid, SSE, electrodes) against the known chemistry."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+
+from lpt.cli.output import console, print_json
 
 _SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 _VERDICT_STYLE = {"incompatible": "bold red", "caution": "bold yellow", "compatible": "bold green"}
@@ -25,12 +23,9 @@ def screen(
 
     result = run_screen(load_design(design), untreated=untreated)
     if as_json:
-        from lpt.cli import print_json
-
         print_json(result.to_json())
         return
 
-    from rich.console import Console
     from rich.table import Table
 
     arm = "untreated" if untreated else "treated"
@@ -42,11 +37,6 @@ def screen(
     for f in result.findings:
         style = _SEVERITY_STYLE[f.severity]
         table.add_row(f"[{style}]{f.severity}[/]", f.code, f.pair, f.message)
-    console = Console()
-    console.print(table)
-    console.print(f"verdict: [{_VERDICT_STYLE[result.verdict]}]{result.verdict}[/]")
-
-
-def register(app: typer.Typer) -> None:
-    """Add the top-level commands to the ``lpt`` app."""
-    app.command("screen")(screen)
+    con = console()
+    con.print(table)
+    con.print(f"verdict: [{_VERDICT_STYLE[result.verdict]}]{result.verdict}[/]")

@@ -1,4 +1,4 @@
-"""`lpt sweep`: run a sweep file, and rank / plot its results.
+"""``lpt sweep``: run a sweep file, and rank / plot its results.
 
     lpt sweep SWEEP.toml --out DIR [--workers N] [--scheduler ADDRESS] [--pareto] [--json]
     lpt sweep pareto DIR [--objectives COL:min,COL:max ...] [--plot FILE.png] [--json]
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 from typer.core import TyperGroup
+
+from lpt.cli.output import console, err_console, print_json
 
 
 class _SweepGroup(TyperGroup):
@@ -63,10 +65,9 @@ def _pareto(out: Path, objectives: list[str] | None, plot: Path | None, json_out
 
 
 def _print_front(doc: dict, limit: int) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    con = Console()
+    con = console()
     objs = ", ".join(f"{o['column']} ({o['sense']})" for o in doc["objectives"])
     con.print(f"[bold]{doc['n_front']:,}[/bold] non-dominated of {doc['n_designs']:,} designs — {objs}")
     if not doc["front"]:
@@ -98,7 +99,6 @@ def run(
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Expand a sweep file, evaluate its designs in chunks on Dask, write one Parquet file per chunk."""
-    from lpt.cli import print_json
     from lpt.errors import LptError
     from lpt.sweep.run import run_sweep
 
@@ -107,9 +107,7 @@ def run(
     summary = run_sweep(sweep, out, workers=workers, scheduler=scheduler, progress=True)
     doc = summary.to_json()
     if not json:
-        from rich.console import Console
-
-        Console(stderr=True).print(
+        err_console().print(
             f"{doc['n_designs']:,} designs in {doc['n_chunks']} chunks → {out}: "
             f"{doc['computed_chunks']} computed, {doc['skipped_chunks']} already there "
             f"({doc['wall_s']:.1f} s).")
@@ -134,13 +132,8 @@ def pareto_cmd(
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Rank the non-dominated designs of a sweep's results and plot the front."""
-    from lpt.cli import print_json
 
     doc = _pareto(out, objectives, plot, json, limit)
     if json:
         print_json(doc)
 
-
-def register(root: typer.Typer) -> None:
-    """Add `lpt sweep` (run) and `lpt sweep pareto` to the top-level CLI."""
-    root.add_typer(app, name="sweep")

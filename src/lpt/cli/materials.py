@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from lpt.cli.output import console, print_json
 from lpt.errors import LptError, did_you_mean
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -98,7 +99,6 @@ def list_materials(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """List the knowledge base: id, kind and name of every record."""
-    from lpt.cli import print_json
     from lpt.materials import load_all
 
     kinds = _kinds()
@@ -113,7 +113,6 @@ def list_materials(
         print_json(items)
         return
 
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"lpt knowledge base ({len(items)} records)")
@@ -121,7 +120,7 @@ def list_materials(
         table.add_column(column)
     for item in items:
         table.add_row(item["id"], item["kind"], item["name"])
-    Console().print(table)
+    console().print(table)
 
 
 @app.command("show")
@@ -130,7 +129,6 @@ def show_material(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Every field of one record with its value, unit and source."""
-    from lpt.cli import print_json
     from lpt.materials import get
 
     record = get(material_id)
@@ -151,7 +149,6 @@ def show_material(
         )
         return
 
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"{record.id}: {record.name}", show_lines=False)
@@ -161,11 +158,11 @@ def show_material(
     table.add_column("source", overflow="fold")
     for r in rows:
         table.add_row(r["field"], _format(r["value"]), r["unit"], r["source"])
-    console = Console()
-    console.print(table)
+    con = console()
+    con.print(table)
     if record.references:
-        console.print("[bold]references[/bold]")
+        con.print("[bold]references[/bold]")
         for ref in record.references:
-            console.print(f"  - {ref}", highlight=False)
+            con.print(f"  - {ref}", highlight=False)
     if record.notes:
-        console.print(f"[bold]notes[/bold]  {record.notes}", highlight=False)
+        con.print(f"[bold]notes[/bold]  {record.notes}", highlight=False)
