@@ -1,7 +1,7 @@
 """The ``lpt`` command line: a thin shell over the API.
 
 Every command lives in its own module of this package (``screen``, ``asr``,
-``simulate``, ``eis``, ``sweep``, ``report``, ``validate``, ``demo``, ``materials``);
+``simulate``, ``eis``, ``data``, ``sweep``, ``report``, ``validate``, ``demo``, ``materials``);
 this module wires them into one app and turns :class:`lpt.errors.LptError` (and any
 other failure on user input) into one sentence on stderr and a non-zero exit, never a
 traceback. The command modules keep their heavy imports inside the command functions,
@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from lpt.cli import asr, demo, eis, materials, report, screen, simulate, sweep, validate
+from lpt.cli import asr, data, demo, eis, materials, report, screen, simulate, sweep, validate
 from lpt.cli.output import print_error
 from lpt.errors import LptError
 
@@ -35,6 +35,7 @@ app.command("report")(report.report)
 app.command("validate")(validate.validate)
 app.command("demo")(demo.demo)
 app.add_typer(eis.app, name="eis", help="Impedance: simulate, validate, fit, DRT, Arrhenius.")
+app.add_typer(data.app, name="data", help="Measured cycling data: summarize, convert to BDF, plot.")
 
 
 def main() -> None:
