@@ -1,7 +1,7 @@
 """The ``lpt`` command line: a thin shell over the API.
 
 Every command lives in its own module of this package (``screen``, ``asr``,
-``simulate``, ``eis``, ``sweep``, ``report``, ``validate``, ``demo``, ``materials``);
+``simulate``, ``eis``, ``data``, ``calibrate``, ``sweep``, ``report``, ``validate``, ``demo``, ``materials``);
 this module wires them into one app and is the edge where failures become one
 sentence (docs/reliability.md):
 
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import typer
 
-from lpt.cli import asr, calibrate, demo, eis, materials, report, screen, simulate, sweep, validate
+from lpt.cli import asr, calibrate, data, demo, eis, materials, report, screen, simulate, sweep, validate
 from lpt.cli.output import print_error
 from lpt.errors import LptError
 
@@ -52,6 +52,7 @@ app.command("report")(report.report)
 app.command("validate")(validate.validate)
 app.command("demo")(demo.demo)
 app.add_typer(eis.app, name="eis", help="Impedance: simulate, validate, fit, DRT, Arrhenius.")
+app.add_typer(data.app, name="data", help="Measured cycling data: summarize, convert to BDF, plot.")
 app.add_typer(calibrate.parameters_app, name="parameters")
 app.command("calibrate")(calibrate.calibrate)
 
