@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lpt import overrides
 from lpt.design import Design, load_design
 from lpt.errors import LptError
 
@@ -105,8 +106,13 @@ def simulate_life(design: Design, n_cycles: int, untreated: bool = False,
     }
 
 
-@lru_cache(maxsize=64)
 def _life_cached(path: str, n_cycles: int, untreated: bool, c_rate: float | None) -> dict:
+    return _life(path, n_cycles, untreated, c_rate, overrides.current())
+
+
+@lru_cache(maxsize=64)
+def _life(path: str, n_cycles: int, untreated: bool, c_rate: float | None, parameters: tuple) -> dict:
+    """One life simulation, cached per parameter set in force."""
     return simulate_life(load_design(path), n_cycles, untreated=untreated, c_rate=c_rate)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import console, esc, print_json
 
 
@@ -14,8 +15,10 @@ def asr(
     design: Path = typer.Argument(..., help="Design TOML file."),
     temperature_c: float = typer.Option(None, "--temperature-c", help="Temperature, °C (default: the design's)."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Area-specific resistance of both interfaces, treated and untreated, with its parts."""
+    use_parameters(parameters)
     from lpt.design import load_design
     from lpt.errors import LptError
     from lpt.interface import asr_report

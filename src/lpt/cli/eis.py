@@ -16,6 +16,7 @@ from typing import List, Optional
 
 import typer
 
+from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import console, esc, print_json
 from lpt.constants import ZERO_CELSIUS_K
 from lpt.errors import LptError
@@ -66,8 +67,10 @@ def simulate_command(
                                                   "(default: the design's)."),
     untreated: bool = typer.Option(False, "--untreated", help="The cell without its therapies (baseline = true interfaces stay)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Simulate the impedance spectrum of DESIGN's whole stack (equivalent circuit)."""
+    use_parameters(parameters)
     from lpt.design import load_design
     from lpt.impedance.model import spectrum_json
 

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import check_output_file
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -20,8 +21,10 @@ def report(
     cycles: Optional[int] = typer.Option(None, "--cycles", help="Cycles to simulate (default: the design's, "
                                          "at most 500)."),
     force: bool = typer.Option(False, "--force", help="Replace --out even if it is not a report lpt wrote."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Write one self-contained HTML report of DESIGN, treated vs untreated."""
+    use_parameters(parameters)
     from lpt.design import load_design
     from lpt.errors import LptError
     from lpt.report import MAX_REPORT_CYCLES, write_report

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import console, err_console, esc, print_json
 
 
@@ -17,8 +18,10 @@ def simulate(
     untreated: bool = typer.Option(False, "--untreated", help="Remove the therapies (interfaces marked baseline = true stay)."),
     capacity_threshold: float = typer.Option(None, "--capacity-threshold", help="End when capacity falls below this fraction of the first cycle's (e.g. 0.8)."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Capacity, coulombic efficiency and interface resistance per cycle, and why the run ended."""
+    use_parameters(parameters)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from lpt.cycling.life import simulate_designs

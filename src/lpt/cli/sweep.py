@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from typer.core import TyperGroup
 
+from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import console, err_console, esc, print_json
 
 
@@ -106,8 +107,10 @@ def run(
     objectives: list[str] = typer.Option(None, "--objectives", help="With --pareto: COL:min,COL:max ..."),
     plot: Path = typer.Option(None, "--plot", help="With --pareto: write the front to this .png/.pdf/.svg."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Expand a sweep file, evaluate its designs in chunks on Dask, write one Parquet file per chunk."""
+    use_parameters(parameters)
     from lpt.errors import LptError
     from lpt.sweep.run import run_sweep
 

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import console, esc, print_json
 
 
@@ -14,8 +15,10 @@ def validate(
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     directory: Optional[Path] = typer.Option(None, "--dir", help="Folder of Table 1 designs "
                                              "(default: examples/table1)."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Reproduce the review's Table 1: reported vs predicted, within tolerance or not."""
+    use_parameters(parameters)
     from lpt.validation import validate_table1
 
     result = validate_table1(directory)

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from lpt import overrides
 from lpt.errors import LptError
 from lpt.fileio import atomic_file
 from lpt.sweep.chunk import ChunkSpec, evaluate_chunk
@@ -177,7 +178,8 @@ def run_sweep(
     if out.exists() and not out.is_dir():
         raise LptError(f"{out}: is a file; --out needs a folder.")
     out.mkdir(parents=True, exist_ok=True)
-    spec = ChunkSpec(base_raw=sw.base_raw, source=sw.source, outputs=sw.outputs, cycles=sw.cycles)
+    spec = ChunkSpec(base_raw=sw.base_raw, source=sw.source, outputs=sw.outputs, cycles=sw.cycles,
+                     parameters=overrides.current())
     with _locked(out):  # first: a second run must not touch the folder of one in progress
         _prepare(plan, out)
         todo = []

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt import therapies
+from lpt import overrides, therapies
 from lpt.design import Design, design_from_dict, therapy_keys
 from lpt.errors import LptError, did_you_mean
 from lpt.fileio import read_toml
@@ -290,7 +290,8 @@ def load_sweep(path: str | Path) -> Sweep:
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or not (1 <= chunk_size <= 10_000_000):
         raise LptError(f"{src}: chunk_size must be a whole number from 1 to 10,000,000, got {chunk_size!r}.")
     name = raw.get("name", src.stem)
-    sweep_id = hashlib.sha256(_canonical(raw, base_raw).encode()).hexdigest()[:16]
+    # the parameter values in force (a --parameters file) make a different sweep
+    sweep_id = hashlib.sha256((_canonical(raw, base_raw) + repr(overrides.current())).encode()).hexdigest()[:16]
     return Sweep(path=src, name=str(name), base_path=base_path, base_raw=base_raw, method=method,
                  n=n, seed=seed, vary=vary, outputs=tuple(dict.fromkeys(include)), cycles=cycles,
                  chunk_size=chunk_size, sweep_id=sweep_id)
