@@ -153,9 +153,10 @@ def test_cli_parameters_list_and_calibrate(tmp_path):
     assert names["materials.LLZO.conductivity_S_cm"]["status"] in ("literature", "derived", "estimate")
     out = tmp_path / "cal.toml"
     run = subprocess.run([*lpt, "calibrate", str(DESIGN), "--fit", "materials.LLZO.conductivity_S_cm",
-                          "--eis", str(EIS / "llzo_nbuli_25C.csv"), "--eis", str(EIS / "llzo_nbuli_40C.csv"),
-                          "--eis", str(EIS / "llzo_nbuli_60C.csv"), "--temperatures-c", "25", "--temperatures-c",
-                          "40", "--temperatures-c", "60", "--hold-out", "2", "--out", str(out), "--json"],
+                          # docs/cli.md's form: several values after one flag
+                          "--eis", str(EIS / "llzo_nbuli_25C.csv"), str(EIS / "llzo_nbuli_40C.csv"),
+                          str(EIS / "llzo_nbuli_60C.csv"), "--temperatures-c", "25", "40", "60",
+                          "--hold-out", "2", "--out", str(out), "--json"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
