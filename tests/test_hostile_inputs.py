@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import typing
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,9 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
                                         "--json"]),
     ("sweep", "run"): ("sweep", ["{input}", "--out", "{out}/s", "--workers", "0", "--json"]),
     ("sweep", "pareto"): ("results folder", ["{input}", "--json"]),
+    ("parameters", "list"): ("design", ["{input}", "--json"]),
+    ("calibrate",): ("design", ["{input}", "--fit", "LATP.conductivity_S_cm", "--eis", str(SPECTRUM),
+                                "--out", "{out}/cal.toml", "--json"]),
 }
 
 # Numeric options where a huge value is harmless (a display cap), so it may succeed.
@@ -141,19 +145,25 @@ def test_hostile_files_give_one_sentence(command, tmp_path):
         _assert_one_sentence(run, what)
 
 
+def _number_kind(param) -> str | None:
+    """'float' or 'int' for a numeric parameter (click's types or typer's annotations)."""
+    name = getattr(getattr(param, "type", None), "name", None)
+    if name in ("float", "integer"):
+        return "float" if name == "float" else "int"
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    inside = {annotation, *typing.get_args(annotation)}
+    inside |= {a for t in list(inside) for a in typing.get_args(t)}
+    return "float" if float in inside else "int" if int in inside else None
+
+
 def _numeric_options(command: tuple[str, ...]) -> list[tuple[str, str]]:
     from lpt.cli.main import cli_command
 
     node = cli_command()
     for name in command:
         node = node.commands[name]
-    out = []
-    for param in node.params:
-        kind = getattr(param.type, "name", "") or ""
-        annotation = str(getattr(getattr(param, "type_descriptor", None), "annotation", ""))
-        if param.param_type_name == "option" and ("float" in (kind + annotation) or "int" in (kind + annotation)):
-            out.append((param.opts[0], "float" if "float" in (kind + annotation) else "int"))
-    return out
+    return [(p.opts[0], _number_kind(p)) for p in node.params
+            if p.param_type_name == "option" and _number_kind(p)]
 
 
 def test_numeric_options_are_found():
