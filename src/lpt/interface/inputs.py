@@ -157,7 +157,6 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     sse = materials.get(design.electrolyte.material)
     cath = materials.get(design.cathode.material)
     P = parameters()
-    design.require_full_cell("the interface model of a full cell")
     flaw_um = nums["electrolyte.flaw_size_um"]
     kic = nums["electrolyte.fracture_toughness_MPa_m05"]
     kic_class = side_context(design, "anode").sse_class  # garnet / oxide / sulfide / polymer
@@ -193,6 +192,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
 
 def inputs_from_batch(batch: DesignBatch, untreated: bool = False) -> Inputs:
     """The interface model's inputs of a batch (therapies removed if ``untreated``)."""
+    for g in batch.groups:
+        g.design.require_full_cell("this command")
     if untreated:
         batch = batch.untreated()
     return Inputs(

@@ -63,31 +63,35 @@ def li_um_per_mAh_cm2() -> float:
     return parameters().li_molar_volume_cm3_mol / F_C_MOL * 3.6 / CM_PER_UM
 
 
-def contact_current_mA_cm2(current_mA_cm2, as_assembled, retention, r_solid, r_liquid, wet):
-    """Current density at the solid contacts: i / (f_c + f_w r_s / r_l),
-    with f_c = as_assembled · retention and f_w = (1 − f_c) · wet (wettability × saturation)."""
+def liquid_ratio(r_solid, r_liquid):
+    """r_s / r_l: how much better (per area) the liquid path conducts than a solid contact."""
+    ok = np.isfinite(r_liquid) & (r_liquid > 0)
+    return np.where(ok, r_solid / np.where(ok, r_liquid, 1.0), 0.0)
+
+
+def contact_current_mA_cm2(current_mA_cm2, as_assembled, retention, ratio, wet):
+    """Current density at the solid contacts, i / (f_c + f_w r_s/r_l), with
+    f_c = as_assembled · retention and f_w = (1 − f_c) · wet (wettability × saturation)."""
     f_c = np.maximum(as_assembled * retention, 1e-12)
-    f_w = (1.0 - f_c) * wet
-    ratio = np.where(f_w > 0, r_solid / np.where(np.isfinite(r_liquid) & (r_liquid > 0), r_liquid, np.inf), 0.0)
-    return np.asarray(current_mA_cm2, float) / (f_c + f_w * ratio)
+    return current_mA_cm2 / (f_c + (1.0 - f_c) * wet * ratio)
 
 
-def evolve_retention(retention, *, strip_h, recover_h, current_mA_cm2, as_assembled, r_solid, r_liquid, wet,
+def evolve_retention(retention, *, strip_h, recover_h, current_mA_cm2, as_assembled, ratio, wet,
                      supply_mA_cm2, creep_mA_cm2):
     """Contact retention after a stripping phase (voids) and a phase without stripping
     (creep closes them). Arrays per design; ``strip_h`` is 0 where the side does not strip."""
-    P = parameters()
-    per_depth = li_um_per_mAh_cm2() / P.void_detach_depth_um       # retention lost per mAh cm⁻² of gap
+    per_depth = li_um_per_mAh_cm2() / parameters().void_detach_depth_um   # retention per mAh cm⁻² of gap
     rho = np.asarray(retention, float)
     strip_h = np.asarray(strip_h, float)
-    i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, r_solid, r_liquid, wet)
+    i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, ratio, wet)
     growing = (strip_h > 0) & (i_loc > supply_mA_cm2)
-    steps = VOID_SUBSTEPS if np.any(growing) else 1
+    steps = VOID_SUBSTEPS if growing.any() else 1
     dt = strip_h / steps
-    for _ in range(steps):
-        i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, r_solid, r_liquid, wet)
+    for k in range(steps):
+        if k:
+            i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, ratio, wet)
         net = np.where(strip_h > 0, i_loc - supply_mA_cm2, 0.0)
-        rho = np.clip(rho - per_depth * net * dt, MIN_RETENTION, 1.0)
+        rho = np.minimum(np.maximum(rho - per_depth * net * dt, MIN_RETENTION), 1.0)
     return np.minimum(1.0, rho + per_depth * creep_mA_cm2 * np.asarray(recover_h, float))
 
 
@@ -132,6 +136,7 @@ def voids(v: SideView) -> Growth:
     t = li_side_terms(v)
     supply, creep = li_supply_mA_cm2(v.x.pressure_MPa, v.temperature_K)
     rho = evolve_retention(v.state.contact_retention, strip_h=strip_h, recover_h=np.where(s.li_metal, v.dt_h - strip_h, 0.0),
-                           current_mA_cm2=i, as_assembled=t["as_assembled"], r_solid=t["r_solid"],
-                           r_liquid=t["r_liquid"], wet=t["wet"], supply_mA_cm2=supply, creep_mA_cm2=creep)
+                           current_mA_cm2=i, as_assembled=t["as_assembled"],
+                           ratio=liquid_ratio(t["r_solid"], t["r_liquid"]), wet=t["wet"],
+                           supply_mA_cm2=supply, creep_mA_cm2=creep)
     return Growth({"contact_retention": np.where(s.li_metal, rho, v.state.contact_retention)})
