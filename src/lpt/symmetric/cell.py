@@ -43,6 +43,7 @@ from lpt.symmetric.protocol import SymmetricProtocol, parse_symmetric_protocol
 # stand-in so that the one design → arrays path serves symmetric cells too.
 _STAND_IN_CATHODE = Cathode(material="LFP", loading_mg_cm2=1.0, thickness_um=10.0)
 RAMP_CYCLE_CAP = 2000           # a ramp "until short" that never fails stops here
+CHUNK_H = 1.0                   # a longer step is followed in pieces of at most this (voids, voltage)
 TRACE_POINTS = 2000
 END_REASONS = ("completed", "short_circuit", "contact_lost")
 
@@ -155,6 +156,16 @@ def _cycles_to_run(protocol: SymmetricProtocol, cycles: int | None) -> int:
     return protocol.max_cycles() or RAMP_CYCLE_CAP
 
 
+def _chunks(prot: SymmetricProtocol, cycle: int):
+    """The cycle's steps as (step, current, hours, first piece of its step), long steps in pieces."""
+    for step in prot.steps:
+        i = prot.current(step, cycle)
+        dur = step.duration_h(i) if i > 0 else step.hours
+        pieces = max(1, int(np.ceil(dur / CHUNK_H - 1e-9)))
+        for k in range(pieces):
+            yield step, i, dur / pieces, k == 0
+
+
 def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None = None, *,
                        temperature_C: float | None = None, untreated: bool = False) -> SymmetricResult:
     """Run ``protocol`` (sentences, :mod:`lpt.symmetric.protocol`) on symmetric designs.
@@ -206,9 +217,7 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
     for cycle in range(1, n_cycles + 1):
         eta_max = np.zeros(n)
         ran = alive.copy()                  # designs that start this cycle
-        for step in prot.steps:
-            i = prot.current(step, cycle)
-            dur = step.duration_h(i) if i > 0 else step.hours
+        for step, i, dur, first in _chunks(prot, cycle):
             if t_now >= t_next:
                 refresh(t_now)
                 t_next = t_now + min(max(0.15 * t_now, 0.5), 24.0)
@@ -222,7 +231,7 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             sign = {"plate": -1.0, "strip": 1.0, "rest": 0.0}[step.kind]
             v_start = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter])
             # dendrite onset on the plating side, at the start (its voids only close while plating)
-            if i > 0:
+            if i > 0 and first:
                 eta = terms.plating_overpotential_V(i, rho)
                 eta_plate = np.where(strips[working], eta[counter], eta[working])
                 crit = np.where(strips[working], terms.critical_overpotential_V[counter],
