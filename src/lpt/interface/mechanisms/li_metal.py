@@ -12,8 +12,10 @@ that applies them inside :func:`lpt.interface.advance`; the symmetric-cell simul
   (Krauskopf et al. 2019), creep adds ``i_vac p/p0`` under stack pressure
   (Kasemchainan et al. 2019); each is Arrhenius (self-diffusion 0.55 eV, creep Q).
 - **Voids.** The contacts carry ``i_loc = i / (f_c + f_w r_s/r_l)`` (the liquid path takes
-  its share); Li removed there faster than the supply opens a gap that grows by
-  ``V_m/F (i_loc − i_supply)`` per time; the contact is lost once the gap reaches the
+  its share). The supply is a flux per geometric area measured on as-assembled contacts,
+  so the demand on it is ``i_loc f_as = i · share / retention`` (voids focus the current
+  on what is left); Li removed faster than the supply opens a gap that grows by
+  ``V_m/F (demand − i_supply)`` per time; the contact is lost once the gap reaches the
   surface's peak-to-valley height, ``retention = 1 − gap / depth``. Voids focus the
   current on the remaining contacts, which grows them faster (Kasemchainan 2019).
   Under pressure, creep closes the gap at ``V_m/F · i_creep`` when not stripping.
@@ -83,14 +85,17 @@ def evolve_retention(retention, *, strip_h, recover_h, current_mA_cm2, as_assemb
     per_depth = li_um_per_mAh_cm2() / parameters().void_detach_depth_um   # retention per mAh cm⁻² of gap
     rho = np.asarray(retention, float)
     strip_h = np.asarray(strip_h, float)
-    i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, ratio, wet)
-    growing = (strip_h > 0) & (i_loc > supply_mA_cm2)
+    # the supply is a flux per geometric area measured on as-assembled contacts
+    # (Krauskopf 2019); the demand is the current through the contacts, focused by the
+    # voids onto what is left of them: i · share / retention = i_loc · f_as
+    demand = as_assembled * contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, ratio, wet)
+    growing = (strip_h > 0) & (demand > supply_mA_cm2)
     steps = VOID_SUBSTEPS if growing.any() else 1
     dt = strip_h / steps
     for k in range(steps):
         if k:
-            i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, ratio, wet)
-        net = np.where(strip_h > 0, i_loc - supply_mA_cm2, 0.0)
+            demand = as_assembled * contact_current_mA_cm2(current_mA_cm2, as_assembled, rho, ratio, wet)
+        net = np.where(strip_h > 0, demand - supply_mA_cm2, 0.0)
         rho = np.minimum(np.maximum(rho - per_depth * net * dt, MIN_RETENTION), 1.0)
     return np.minimum(1.0, rho + per_depth * creep_mA_cm2 * np.asarray(recover_h, float))
 
