@@ -1,5 +1,5 @@
 """Li|SSE|Li symmetric cells: plating/stripping protocols, overpotential over time, and
-critical current densities (docs/model.md §5; docs/cli.md "Symmetric cells").
+critical current densities (docs/model.md §7; docs/cli.md "Symmetric cells").
 
 >>> from lpt.design import load_design
 >>> from lpt.symmetric import simulate_symmetric

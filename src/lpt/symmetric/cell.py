@@ -1,4 +1,4 @@
-"""Li|SSE|Li symmetric cells: plating/stripping over time, CCD ramps (docs/model.md §5).
+"""Li|SSE|Li symmetric cells: plating/stripping over time, CCD ramps (docs/model.md §7).
 
 Each design has two Li|SSE interfaces, the working side (``[interfaces.anode]``) and the
 counter side (``[interfaces.counter]``, the same treatment by default). Both are Li sides

@@ -1,5 +1,5 @@
 """The Li metal side: creep, voids on stripping, contact recovery, dendrite onset on
-plating (docs/model.md §5).
+plating (docs/model.md §7).
 
 Pure, vectorized laws (one array entry per design) and the ``voids`` growth mechanism
 that applies them inside :func:`lpt.interface.advance`; the symmetric-cell simulator
