@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from lpt.design import Design, load_design
+from lpt.errors import LptError
 
 CAPACITY_REL_TOL = 0.20
 CAPACITY_ABS_TOL_MAH_G = 15.0
@@ -356,7 +357,12 @@ def _skip_reason(what: str) -> str:
 def validate_table1(directory: Path | None = None, progress=None) -> dict:
     """The ``lpt validate --json`` document (docs/cli.md keys + extras)."""
     directory = table1_dir() if directory is None else Path(directory)
+    if not directory.is_dir():
+        raise LptError(f"{directory}: no such folder; validation needs a folder of design TOML files "
+                       f"carrying [reported] numbers.")
     paths = sorted(directory.glob("*.toml"))
+    if not paths:
+        raise LptError(f"{directory}: holds no design TOML files (*.toml); nothing to validate.")
     cases: list[dict] = []
     skipped: list[dict] = []
     for i, p in enumerate(paths):
@@ -365,6 +371,9 @@ def validate_table1(directory: Path | None = None, progress=None) -> dict:
         skipped += s
         if progress is not None:
             progress(i + 1, len(paths))
+    if not cases:
+        raise LptError(f"{directory}: none of its {len(paths)} designs carries a [reported] number "
+                       f"lpt can predict; nothing was compared.")
     return {
         "passed": int(sum(c["within_tolerance"] for c in cases)),
         "total": len(cases),

@@ -121,7 +121,7 @@ def _counts(cases: list[dict]) -> dict:
     return {"heldout": count("heldout"), "orderings": count("ordering"), "calibration": count("calibration")}
 
 
-def validate(suite: str = "table1", progress=None) -> dict:
+def validate(suite: str = "table1", progress=None, table1_directory: Path | None = None) -> dict:
     """The ``lpt validate --json`` document for one suite or all (docs/cli.md)."""
     from lpt.validation import validate_table1
 
@@ -129,7 +129,7 @@ def validate(suite: str = "table1", progress=None) -> dict:
         raise LptError(f"--suite '{suite}' is not a suite; allowed: {', '.join(SUITES)}.")
     cases, skipped, extra = [], [], {}
     if suite in ("table1", "all"):
-        t1 = validate_table1(progress=progress)
+        t1 = validate_table1(table1_directory, progress=progress)
         cases += t1["cases"]
         skipped += t1["skipped"]
         extra["tolerances"] = t1["tolerances"]

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import console, esc, print_json
 
 
 def ccd(
@@ -31,9 +31,9 @@ def ccd(
         return
     from rich.table import Table
 
-    t = Table(title=f"{d.name}: CCD ({step_ma_cm2:g} mA cm⁻² steps, {areal_capacity_mah_cm2:g} mAh cm⁻² per half-cycle)")
+    t = Table(title=f"{esc(d.name)}: CCD ({step_ma_cm2:g} mA cm⁻² steps, {areal_capacity_mah_cm2:g} mAh cm⁻² per half-cycle)")
     for col in ("pressure MPa", "temperature °C", "CCD mA cm⁻²", "ended by"):
         t.add_column(col, justify="right")
     for p in out["points"]:
-        t.add_row(f"{p['pressure_MPa']:g}", f"{p['temperature_C']:g}", f"{p['ccd_mA_cm2']:.3g}", p["end_reason"])
+        t.add_row(f"{p['pressure_MPa']:g}", f"{p['temperature_C']:g}", f"{p['ccd_mA_cm2']:.3g}", esc(p["end_reason"]))
     console().print(t)

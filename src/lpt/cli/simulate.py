@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.output import console, err_console, esc, print_json
 
 
 def simulate(
@@ -38,13 +38,17 @@ def simulate(
         raise LptError(f"--capacity-threshold must be between 0 and 1, got {capacity_threshold:g}.")
     err = err_console()
     with Progress(TextColumn("cycling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=n < 200) as bar:
+                  console=err, transient=True, disable=n < 200 or not err.is_terminal) as bar:
         task = bar.add_task("cycles", total=n)
-        res, _ = simulate_designs(
-            [d], n, protocol=protocol, temperature_C=temperature_c, untreated=untreated,
-            capacity_threshold=capacity_threshold,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+        try:
+            res, _ = simulate_designs(
+                [d], n, protocol=protocol, temperature_C=temperature_c, untreated=untreated,
+                capacity_threshold=capacity_threshold,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        except LptError as exc:  # e.g. the design's [cycling] protocol: say which file
+            where = "--protocol" if protocol else str(design)
+            raise LptError(f"{where}: {exc}") from None
     rec = res.design_record(0)
     rec = {"design": d.name, "untreated": untreated, "protocol": res.protocol, **rec}
     if json:
@@ -54,7 +58,7 @@ def simulate(
 
     con = console()
     cyc = rec["cycles"]
-    con.print(f"[bold]{d.name}[/bold] ({'untreated' if untreated else 'treated'}) — "
+    con.print(f"[bold]{esc(d.name)}[/bold] ({'untreated' if untreated else 'treated'}) — "
               f"{len(cyc)} cycles, ended: [bold]{rec['end_reason']}[/bold], {rec['wall_s']:.3f} s")
     t = Table(show_header=True)
     for col in ("cycle", "discharge mAh g⁻¹", "CE", "ASR anode Ω cm²", "ASR cathode Ω cm²", "liquid left"):
@@ -89,7 +93,7 @@ def _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, as_json) 
 
     con = console()
     cyc = rec["cycles"]
-    con.print(f"[bold]{d.name}[/bold] (symmetric, {'untreated' if untreated else 'treated'}) — {len(cyc)} cycles, "
+    con.print(f"[bold]{esc(d.name)}[/bold] (symmetric, {'untreated' if untreated else 'treated'}) — {len(cyc)} cycles, "
               f"{rec['time_run_h']:.1f} h, ended: [bold]{rec['end_reason']}[/bold], {rec['wall_s']:.3f} s")
     t = Table(show_header=True)
     for col in ("cycle", "i mA cm⁻²", "overpotential mV", "ASR Ω cm²", "ASR counter Ω cm²", "contact"):

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import console, esc, print_json
 
 
 def validate(
     suite: str = typer.Option("table1", "--suite", help="table1 | literature | all."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    directory: Optional[Path] = typer.Option(None, "--dir", help="Folder of Table 1 designs "
+                                             "(default: examples/table1)."),
 ) -> None:
     """Reported vs predicted, within tolerance or not; held-out cases, orderings and calibration counted apart."""
     from lpt.validation_suites import validate as run
 
-    result = run(suite)
+    result = run(suite, table1_directory=directory)
     if as_json:
         print_json(result)
         return
@@ -29,8 +34,8 @@ def validate(
     for c in result["cases"]:
         ok = "[green]yes[/]" if c["within_tolerance"] else "[red]no[/]"
         rep = "–" if c["reported"] is None else f"{c['reported']:.4g}"
-        t.add_row(c["id"], c["kind"], c["unit"], rep, f"{c['predicted']:.4g}", c["tolerance"], ok)
+        t.add_row(esc(c["id"]), c["kind"], esc(c["unit"]), rep, f"{c['predicted']:.4g}", esc(c["tolerance"]), ok)
     con = console()
     con.print(t)
     for s in result["skipped"]:
-        con.print(f"[dim]not compared: {s['id']}: {s['reason']}[/]")
+        con.print(f"[dim]not compared: {esc(s['id'])}: {esc(s['reason'])}[/]")
