@@ -172,10 +172,13 @@ def parse_symmetric_protocol(protocol: str | list[str] | tuple[str, ...] | Symme
 def ccd_protocol(step_mA_cm2: float, capacity_mAh_cm2: float, start_mA_cm2: float | None = None) -> SymmetricProtocol:
     """The usual CCD test: the current rises by ``step`` every cycle, plating and stripping
     ``capacity`` each half-cycle, until the cell fails."""
-    if not step_mA_cm2 > 0 or not capacity_mAh_cm2 > 0:
-        raise LptError("a CCD ramp needs a current step and an areal capacity above 0 "
-                       "(--step-ma-cm2, --areal-capacity-mah-cm2).")
+    if not 0 < step_mA_cm2 <= 100.0 or not 0 < capacity_mAh_cm2 <= 100.0:
+        raise LptError("a CCD ramp needs a current step of 0 to 100 mA cm-2 and an areal capacity of 0 to "
+                       f"100 mAh cm-2 per half-cycle (--step-ma-cm2, --areal-capacity-mah-cm2); got "
+                       f"{step_mA_cm2:g} and {capacity_mAh_cm2:g}.")
     start = step_mA_cm2 if start_mA_cm2 is None else start_mA_cm2
+    if not 0 < start <= 100.0:
+        raise LptError(f"a CCD ramp starts between 0 and 100 mA cm-2, got {start:g}.")
     return parse_symmetric_protocol(
         f"Ramp from {start:g} mA cm-2 by {step_mA_cm2:g} mA cm-2 every 1 cycle until short; "
         f"Plate for {capacity_mAh_cm2:g} mAh cm-2; Strip for {capacity_mAh_cm2:g} mAh cm-2")
