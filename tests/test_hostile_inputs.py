@@ -27,6 +27,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("screen",): ("design", ["{input}", "--json"]),
     ("asr",): ("design", ["{input}", "--json"]),
     ("simulate",): ("design", ["{input}", "--cycles", "2", "--json"]),
+    ("ccd",): ("design", ["{input}", "--json"]),
     ("report",): ("design", ["{input}", "--out", "{out}/r.html", "--cycles", "1"]),
     ("demo",): ("design", ["--design", "{input}", "--out", "{out}/d.html"]),
     ("validate",): ("designs folder", ["--dir", "{input}", "--json"]),
