@@ -83,12 +83,14 @@ def test_a_data_file_with_an_uncited_value_is_an_LptError(tmp_path, monkeypatch)
     )
     monkeypatch.setattr(materials, "_FILES", {"solid_electrolytes.toml": SolidElectrolyte})
     monkeypatch.setattr(materials.resources, "files", lambda package: tmp_path)
-    load_all.cache_clear()
+    materials._shipped.cache_clear()
+    materials._with_overrides.cache_clear()
     try:
         with pytest.raises(LptError, match=r"solid_electrolytes\.toml.*'BAD'.*no source"):
             load_all()
     finally:
-        load_all.cache_clear()
+        materials._shipped.cache_clear()
+        materials._with_overrides.cache_clear()
 
 
 # --------------------------------------------------------------- completeness

@@ -9,18 +9,84 @@ JSON document (keys fixed by docs/cli.md). Errors are :class:`LptError` and
 from __future__ import annotations
 
 import math
+import sys
 import time
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from lpt.cli.output import console, print_json
-from lpt.constants import ZERO_CELSIUS_K
+from lpt.cli.options import parameters_option, use_parameters
+from lpt.cli.output import console, esc, print_json
 from lpt.errors import LptError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Impedance: simulate, validate (Kramers-Kronig), fit, DRT, Arrhenius.")
+
+SPECTRUM_HELP = ("Use only sweep N (1-based) of each file that holds several sweeps (an .mpt with several "
+                 "loops, a Modulo Bat or .ids file).")
+
+
+# What impedance analysers measure, with decades to spare: beyond these a file holds
+# wrong columns or units, and the squares in the least-squares sums overflow float64.
+MAX_ABS_Z_OHM = 1e15
+MAX_FREQUENCY_HZ = 1e12
+# The model's temperature range (the same as `lpt asr`).
+TEMPERATURE_RANGE_C = (-60.0, 300.0)
+# The DRT's regularization weighs a dimensionless (modulus-weighted) misfit; far above 1
+# it flattens every peak, so a larger value is a typo.
+MAX_DRT_LAMBDA = 1e3
+
+
+def _within_instrument_range(spectrum):
+    """``spectrum`` if its |Z| and frequencies are ones an instrument can measure."""
+    import numpy as np
+
+    big_z = float(np.max(np.abs(spectrum.z)))
+    big_f = float(np.max(spectrum.frequency_Hz))
+    if big_z > MAX_ABS_Z_OHM or big_f > MAX_FREQUENCY_HZ:
+        raise LptError(f"{spectrum.source}: |Z| up to {big_z:.3g} ohm at frequencies up to {big_f:.3g} Hz is "
+                       f"beyond what an impedance analyser measures (|Z| <= {MAX_ABS_Z_OHM:g} ohm, "
+                       f"f <= {MAX_FREQUENCY_HZ:g} Hz); check the file's columns and units.")
+    return spectrum
+
+
+def _check_temperature_c(value: float, option: str = "--temperature-c") -> None:
+    lo, hi = TEMPERATURE_RANGE_C
+    if not lo <= value <= hi:
+        raise LptError(f"{option} {value:g} is outside {lo:g} to {hi:g} °C.")
+
+
+def _read_spectra(paths, spectrum: Optional[int]) -> list:
+    """Spectra of files and folders; with ``--spectrum N`` only the N-th sweep of each
+    file. Files of a folder that cannot be read are listed on stderr and skipped."""
+    from lpt.io import read_folder, read_spectra
+
+    if spectrum is not None and spectrum < 1:
+        raise LptError(f"--spectrum counts sweeps from 1, got {spectrum}.")
+    spectra = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found, unreadable = read_folder(path)
+            for file, why in unreadable:
+                sys.stderr.write(f"skipped {file}: {why}\n")  # one unwrapped line per file
+        elif path.exists():
+            found = read_spectra(path)
+        else:
+            raise LptError(f"{path}: no such file or folder.")
+        by_file: dict[str, list] = {}
+        for s in found:
+            by_file.setdefault(s.metadata.get("file", s.source), []).append(s)
+        for file, group in by_file.items():
+            if spectrum is None:
+                spectra += group
+            elif spectrum > len(group):
+                raise LptError(f"{file}: --spectrum {spectrum} asked for, the file holds {len(group)} "
+                               f"sweep(s).")
+            else:
+                spectra.append(group[spectrum - 1])
+    return [_within_instrument_range(s) for s in spectra]
 
 
 @app.command("simulate")
@@ -30,13 +96,15 @@ def simulate_command(
                                                   "(default: the design's)."),
     untreated: bool = typer.Option(False, "--untreated", help="The cell without its therapies (baseline = true interfaces stay)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Simulate the impedance spectrum of DESIGN's whole stack (equivalent circuit)."""
+    use_parameters(parameters)
     from lpt.design import load_design
     from lpt.impedance.model import spectrum_json
 
-    if temperature_c is not None and temperature_c <= -ZERO_CELSIUS_K:
-        raise LptError(f"--temperature-c must be above {-ZERO_CELSIUS_K} °C, got {temperature_c}.")
+    if temperature_c is not None:
+        _check_temperature_c(temperature_c)
     doc = spectrum_json(load_design(design), temperature_C=temperature_c, untreated=untreated)
     if as_json:
         print_json(doc)
@@ -45,11 +113,11 @@ def simulate_command(
 
     con = console()
     arm = "untreated" if untreated else "treated"
-    t = Table(title=f"{doc['design']} ({arm}, {doc['temperature_c']:.1f} °C): equivalent circuit")
+    t = Table(title=f"{esc(doc['design'])} ({arm}, {doc['temperature_c']:.1f} °C): equivalent circuit")
     for col in ("element", "R (Ω)", "C (F)", "α", "τ (s)"):
         t.add_column(col, justify="right" if col != "element" else "left")
     for a in doc["arcs"]:
-        t.add_row(a["name"], f"{a['resistance_ohm']:.4g}", f"{a['capacitance_F']:.3g}", f"{a['alpha']:.2f}",
+        t.add_row(esc(a["name"]), f"{a['resistance_ohm']:.4g}", f"{a['capacitance_F']:.3g}", f"{a['alpha']:.2f}",
                   f"{a['tau_s']:.3g}")
     con.print(t)
     w = doc["warburg"]
@@ -63,15 +131,17 @@ def simulate_command(
 
 @app.command("validate")
 def validate_command(
-    file: Path = typer.Argument(..., help="Spectrum file (CSV, .mpt, .DTA, .z, Autolab)."),
+    file: Path = typer.Argument(..., help="Spectrum file (any format of docs/io.md)."),
     threshold_percent: float = typer.Option(2.0, help="Largest residual (% of |Z|) accepted as valid."),
+    spectrum: Optional[int] = typer.Option(None, "--spectrum", help=SPECTRUM_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Linear Kramers-Kronig test (Schönleber 2014)."""
-    from lpt.impedance.io import read_all
+    """Linear Kramers-Kronig test (Schönleber 2014) of every sweep in FILE."""
     from lpt.impedance.validate import kramers_kronig
 
-    spectra = read_all(file)
+    if not 0.0 < threshold_percent <= 100.0:
+        raise LptError(f"--threshold-percent must be above 0 and at most 100 (% of |Z|), got {threshold_percent:g}.")
+    spectra = _read_spectra([file], spectrum)
     results = [kramers_kronig(s.frequency_Hz, s.z, threshold_percent=threshold_percent) for s in spectra]
     doc = {
         "valid": all(r.valid for r in results),
@@ -89,7 +159,7 @@ def validate_command(
     for col in ("spectrum", "valid", "max residual (%)", "RC elements", "mu"):
         table.add_column(col)
     for row in doc["spectra"]:
-        table.add_row(row["file"], "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
+        table.add_row(esc(row["file"]), "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
                       str(row["n_rc"]), f"{row['mu']:.3f}")
     console().print(table)
 
@@ -99,15 +169,15 @@ def fit_command(
     files: List[Path] = typer.Argument(..., help="Spectrum files or folders of them."),
     circuit: str = typer.Option(..., "--circuit", help='impedance.py syntax, e.g. "R0-p(R1,CPE1)-W1".'),
     weighting: str = typer.Option("modulus", help="modulus | proportional | unit"),
+    spectrum: Optional[int] = typer.Option(None, "--spectrum", help=SPECTRUM_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Complex nonlinear least-squares fit of one circuit to every spectrum."""
     from lpt.impedance.circuit import Circuit
     from lpt.impedance.fit import fit_many
-    from lpt.impedance.io import read_many
 
     model = Circuit(circuit)
-    spectra = read_many(files)
+    spectra = _read_spectra(files, spectrum)
     start = time.perf_counter()
     fits = fit_many(spectra, model, weighting=weighting)
     wall = time.perf_counter() - start
@@ -122,7 +192,7 @@ def fit_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"{model.circuit} ({weighting} weighting, {len(spectra)} spectra, {wall:.2f} s)")
+    table = Table(title=f"{esc(model.circuit)} ({esc(weighting)} weighting, {len(spectra)} spectra, {wall:.2f} s)")
     for col in ("spectrum", "parameter", "value", "stderr", "unit"):
         table.add_column(col)
     for row in doc["spectra"]:
@@ -130,7 +200,7 @@ def fit_command(
         for n, u in zip(model.param_names, model.param_units):
             p = row["parameters"][n]
             err = f"{p['stderr']:.3g}" if p["stderr"] is not None else "-"
-            table.add_row(name, n, f"{p['value']:.5g}", err, u)
+            table.add_row(esc(name), n, f"{p['value']:.5g}", err, u)
             name = ""
         table.add_row("", "chi²", f"{row['chi_square']:.4g}", "", "")
         table.add_row("", "converged", "yes" if row["converged"] else "NO", "", "", end_section=True)
@@ -141,13 +211,17 @@ def fit_command(
 def drt_command(
     file: Path = typer.Argument(..., help="Spectrum file."),
     lambda_: Optional[float] = typer.Option(None, "--lambda", help="Regularization (default: GCV)."),
+    spectrum: Optional[int] = typer.Option(None, "--spectrum", help=SPECTRUM_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Distribution of relaxation times (Tikhonov + Gaussian RBF, GCV)."""
     from lpt.impedance.drt import calculate_drt
-    from lpt.impedance.io import read
+    from lpt.io import read_spectrum
 
-    s = read(file)
+    if lambda_ is not None and not 0.0 < lambda_ <= MAX_DRT_LAMBDA:
+        raise LptError(f"--lambda must be above 0 and at most {MAX_DRT_LAMBDA:g} (GCV searches 1e-8 to 1), "
+                       f"got {lambda_:g}.")
+    s = _within_instrument_range(read_spectrum(file, sweep=spectrum))
     r = calculate_drt(s.frequency_Hz, s.z, lambda_=lambda_)
     doc = {"tau_s": r.tau_s, "gamma_ohm": r.gamma_ohm,
            "peaks": [{"tau_s": p.tau_s, "resistance_ohm": p.resistance_ohm,
@@ -159,7 +233,7 @@ def drt_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"DRT of {s.source}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g}")
+    table = Table(title=f"DRT of {esc(s.source)}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g}")
     for col in ("peak", "tau (s)", "f = 1/(2 pi tau) (Hz)", "R (ohm)"):
         table.add_column(col)
     for k, p in enumerate(doc["peaks"], 1):
@@ -179,6 +253,7 @@ def _split_temperatures(files: List[Path], temperatures: List[str]) -> tuple[lis
                     temps.append(float(part))
                 except ValueError:
                     raise LptError(f'--temperatures-c: "{part}" is not a temperature in °C.') from None
+                _check_temperature_c(temps[-1], "--temperatures-c")
     kept = []
     for f in files:
         try:
@@ -189,6 +264,7 @@ def _split_temperatures(files: List[Path], temperatures: List[str]) -> tuple[lis
         if f.exists():
             kept.append(f)
         else:
+            _check_temperature_c(value, "--temperatures-c")
             temps.append(value)
     return kept, temps
 
@@ -199,14 +275,14 @@ def arrhenius_command(
     temperatures_c: List[str] = typer.Option(..., "--temperatures-c", help="Temperatures in °C, one per file."),
     circuit: str = typer.Option(..., "--circuit", help="Circuit fitted at every temperature."),
     weighting: str = typer.Option("modulus", help="modulus | proportional | unit"),
+    spectrum: Optional[int] = typer.Option(None, "--spectrum", help=SPECTRUM_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Activation energy of every resistor: ln(1/R) vs 1/T."""
     from lpt.impedance.arrhenius import arrhenius_from_spectra
-    from lpt.impedance.io import read_many
 
     files, temps = _split_temperatures(files, temperatures_c)
-    spectra = read_many(files)
+    spectra = _read_spectra(files, spectrum)
     if len(temps) != len(spectra):
         raise LptError(f"{len(spectra)} spectra need {len(spectra)} temperatures (--temperatures-c), "
                        f"got {len(temps)}.")
@@ -226,10 +302,10 @@ def arrhenius_command(
     for col in ("process", "Ea (eV)", "± (eV)", "A (S)", "fits"):
         table.add_column(col)
     for n, r in results.items():
-        table.add_row(n, f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
+        table.add_row(esc(n), f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
                       "ok" if r.reliable else "[red]unreliable[/red]")
     con = console()
     con.print(table)
     for n, r in results.items():
         for p in r.problems:
-            con.print(f"[red]{n}[/red]: {p}")
+            con.print(f"[red]{esc(n)}[/red]: {esc(p)}")

@@ -436,7 +436,7 @@ def _standard_errors(J: np.ndarray, chi2: float, p: np.ndarray | None = None) ->
 
 
 def fit_many(spectra, circuit: CompiledCircuit | str, weighting: str = "modulus") -> list[FitResult]:
-    """Fit every :class:`lpt.impedance.io.Spectrum`; spectra of equal length are
+    """Fit every :class:`lpt.io.Spectrum`; spectra of equal length are
     batched together."""
     circuit = CompiledCircuit(circuit) if isinstance(circuit, str) else circuit
     out: list[FitResult | None] = [None] * len(spectra)

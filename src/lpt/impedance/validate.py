@@ -146,5 +146,5 @@ def kramers_kronig(f, Z, mu_critical: float = MU_CRITICAL, max_rc: int | None = 
 
 
 def kramers_kronig_many(spectra, **kwargs) -> list[KKResult]:
-    """The lin-KK test for every :class:`lpt.impedance.io.Spectrum`."""
+    """The lin-KK test for every :class:`lpt.io.Spectrum`."""
     return [kramers_kronig(s.frequency_Hz, s.z, **kwargs) for s in spectra]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.interface.inputs import Inputs, build_inputs
 from lpt.interface.model import (
@@ -24,7 +25,7 @@ __all__ = [
 
 def asr_report(design: Design, temperature_C: float | None = None) -> dict:
     """Treated and untreated ASR of both interfaces, keyed as docs/cli.md's `lpt asr --json`."""
-    T = None if temperature_C is None else temperature_C + 273.15
+    T = None if temperature_C is None else temperature_C + ZERO_CELSIUS_K
     treated = evaluate(build_inputs([design]), temperature_K=T)
     untreated = evaluate(build_inputs([design], untreated=True), temperature_K=T)
 
@@ -43,7 +44,7 @@ def asr_report(design: Design, temperature_C: float | None = None) -> dict:
 
     return {
         "design": design.name,
-        "temperature_c": float(treated.temperature_K[0] - 273.15),
+        "temperature_c": float(treated.temperature_K[0] - ZERO_CELSIUS_K),
         "bulk_ohm_cm2": float(treated.bulk_ohm_cm2[0]),
         "interfaces": {"anode": side("anode"), "cathode": side("cathode")},
         "cathode_utilization": {"treated": float(treated.cathode_utilization[0]),

@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from lpt import overrides
 from lpt.errors import LptError, did_you_mean, with_article
 
 Kind = Literal["solid_electrolyte", "liquid", "electrode", "additive", "precursor", "reagent"]
@@ -198,9 +199,28 @@ def ocv_table(file: str) -> tuple[np.ndarray, np.ndarray]:
     return data[order, 0], data[order, 1]
 
 
-@functools.cache
 def load_all() -> dict[str, Material]:
-    """Every record of the knowledge base, by id (validated; cached)."""
+    """Every record of the knowledge base, by id (validated; cached), with the values
+    set by the user's parameter file (``materials.<id>.<field>``, :mod:`lpt.overrides`)."""
+    return _with_overrides(overrides.current())
+
+
+@functools.lru_cache(maxsize=64)
+def _with_overrides(overridden: tuple[tuple[str, float], ...]) -> dict[str, Material]:
+    shipped = _shipped()
+    if not overridden:
+        return shipped
+    out = dict(shipped)
+    for name, value in overridden:
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "materials" and parts[1] in out:
+            rec = out[parts[1]]
+            out[parts[1]] = rec.model_copy(update={parts[2]: value})
+    return out
+
+
+@functools.cache
+def _shipped() -> dict[str, Material]:
     out: dict[str, Material] = {}
     for file, model in _FILES.items():
         path = resources.files("lpt.materials") / "data" / file
@@ -227,9 +247,10 @@ def get(material_id: str, kind: str | tuple[str, ...] | None = None, *, field: s
     """The record for ``material_id``; a clear error (with "did you mean") otherwise."""
     kb = load_all()
     kinds = (kind,) if isinstance(kind, str) else kind
+    rec = kb.get(material_id)
+    if rec is not None and (kinds is None or rec.kind in kinds):
+        return rec
     pool = {k: v for k, v in kb.items() if kinds is None or v.kind in kinds}
-    if material_id in pool:
-        return pool[material_id]
     want = " or ".join(k.replace("_", " ") for k in kinds) if kinds else "material"
     if material_id in kb:
         raise LptError(

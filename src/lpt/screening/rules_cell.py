@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 
-from lpt.constants import K_B_EV
+from lpt.constants import ZERO_CELSIUS_K, arrhenius
 from lpt.metrics import metrics_report
 from lpt.screening.context import (
     Finding, ScreeningContext, Side, pair, rule,
@@ -32,15 +31,14 @@ def polymer_conformal(ctx: ScreeningContext) -> list[Finding]:
 @rule("POLYMER_LOW_CONDUCTIVITY")
 def polymer_low_conductivity(ctx: ScreeningContext) -> list[Finding]:
     out = []
-    t_ref = ctx.thresholds["polymer_reference_temperature_C"] + 273.15
-    t = ctx.design.temperature_C + 273.15
+    t = ctx.design.temperature_C + ZERO_CELSIUS_K
     floor = ctx.thresholds["polymer_min_conductivity_S_cm"]
     for side in _polymer_sides(ctx):
         p = side.precursor
         if p.polymer_conductivity_S_cm is None:
             continue
         ea = p.polymer_activation_energy_eV or 0.0
-        sigma = p.polymer_conductivity_S_cm * math.exp(-ea / K_B_EV * (1.0 / t - 1.0 / t_ref))
+        sigma = p.polymer_conductivity_S_cm * float(arrhenius(ea, t))
         if sigma >= floor:
             continue
         out.append(ctx.finding("POLYMER_LOW_CONDUCTIVITY", pair(side, "polymer", "SSE"), "warning",

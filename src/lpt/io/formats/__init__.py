@@ -1,0 +1,1 @@
+"""One module per instrument format; each returns raw columns and what the file states."""
