@@ -198,7 +198,7 @@ class Circuit:
             Z = e.impedance(cols, omega)
             if not jac:
                 return Z, {}
-            return Z, {node.first_param + j: d for j, d in enumerate(e.derivatives(cols, omega, Z))}
+            return Z, {node.first_param + j: d for j, d in enumerate(e.jacobian(cols, omega, Z))}
         parts = [self._eval(c, P, omega, jac) for c in node.children]
         if node.kind == "series":
             Z = sum(z for z, _ in parts)
