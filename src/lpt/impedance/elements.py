@@ -172,7 +172,8 @@ def _dL(p, omega, Z):
 @element("CPE", ("Ohm^-1 s^a", ""), ("positive", "exponent"),
          "constant phase element, Z = 1/(Q (j omega)^alpha)")
 def CPE(p, omega):
-    return 1.0 / (p[0] * (1j * omega) ** p[1])
+    # (j omega)^-alpha = omega^-alpha exp(-j alpha pi/2): a real power and a phase per row
+    return np.exp(-p[1] * np.log(omega)) * (np.exp(-0.5j * np.pi * p[1]) / p[0])
 
 
 @derivative("CPE")
