@@ -42,16 +42,22 @@ def initial_guesses(circuit: Circuit, f: np.ndarray, Z: np.ndarray) -> np.ndarra
     tiny = 1e-6 * scale
     n_hf = max(1, len(f) // 10)
     r_inf = max(float(np.min(Z.real[:n_hf])), tiny)
-    span = float(Z.real[-1]) - r_inf
-    if not np.isfinite(span) or span <= 0.05 * scale:
-        span = 0.5 * scale
     top = circuit.tree.children if circuit.tree.kind == "series" else [circuit.tree]
+    blocking = any(c.kind == "element" and c.element.name in ("C", "CPE") for c in top)
+    # With a blocking C/CPE in series the real part keeps growing along the tail: the
+    # arcs end at the valley before it, where the phase comes closest to zero.
+    end = int(np.argmax(np.angle(Z[n_hf:]))) + n_hf if blocking else len(Z) - 1
+    span = float(Z.real[end]) - r_inf
+    if not np.isfinite(span) or span <= 0.05 * float(np.abs(Z[end])):
+        span = 0.5 * scale
+    scale = float(np.max(np.abs(Z[:end + 1])))
     arcs = [c for c in top if c.kind == "parallel"]
     n_diffusion = sum(1 for c in top if c.kind == "element" and c.element.name != "R"
                       and "Ohm" in c.element.units)
     n_arcs = len(arcs)
 
     smooth = -np.convolve(Z.imag, np.ones(3) / 3, mode="same")
+    smooth[end + 1:] = smooth[end]
     peaks, props = find_peaks(smooth, prominence=0.01 * scale)
     peak_w = omega[peaks[np.argsort(props["prominences"])[::-1][:n_arcs]]] if len(peaks) else np.array([])
     uniform_w = np.exp(np.linspace(np.log(w_max), np.log(w_min), n_arcs + 2)[1:-1]) if n_arcs else np.array([])
