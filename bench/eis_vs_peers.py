@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from lpt.impedance.circuit import Circuit  # noqa: E402
 from lpt.impedance.drt import calculate_drt  # noqa: E402
 from lpt.impedance.fit import chi_square, fit_spectra  # noqa: E402
-from lpt.impedance.io import read  # noqa: E402
+from lpt.io import read_spectrum as read  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "eis"
 CIRCUIT = "R0-p(R1,CPE1)-p(R2,CPE2)"

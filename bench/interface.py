@@ -9,6 +9,7 @@ scripting a spreadsheet-like loop would do), measured in the same run.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +26,9 @@ def main(n: int = 1_000_000) -> None:
     rng = np.random.default_rng(1)
     x = base.take(rng.integers(0, base.n, n))
     # vary the continuous inputs so no two designs are identical
-    x.pressure_MPa = x.pressure_MPa * rng.uniform(0.5, 2.0, n)
-    x.anode.liquid_cm3_cm2 = x.anode.liquid_cm3_cm2 * rng.uniform(0.1, 2.0, n)
-    x.cathode.liquid_cm3_cm2 = x.cathode.liquid_cm3_cm2 * rng.uniform(0.1, 2.0, n)
+    x = replace(x, pressure_MPa=x.pressure_MPa * rng.uniform(0.5, 2.0, n),
+                anode=replace(x.anode, liquid_cm3_cm2=x.anode.liquid_cm3_cm2 * rng.uniform(0.1, 2.0, n)),
+                cathode=replace(x.cathode, liquid_cm3_cm2=x.cathode.liquid_cm3_cm2 * rng.uniform(0.1, 2.0, n)))
     st = initial_state(x)
     evaluate(x, st)  # warm-up
     t0 = time.perf_counter()

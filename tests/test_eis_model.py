@@ -112,15 +112,9 @@ def test_spectrum_json_contract_keys():
 def test_cli_eis_simulate_json():
     import json
 
-    import typer
     from typer.testing import CliRunner
 
-    from lpt import report_cli
-    from lpt.impedance.cli import app as eis_app
-
-    app = typer.Typer()
-    app.add_typer(eis_app, name="eis")
-    report_cli.register(app)
+    from lpt.cli import app
     res = CliRunner().invoke(app, ["eis", "simulate", str(LATP), "--json", "--temperature-c", "40"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)

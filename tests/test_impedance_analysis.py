@@ -8,7 +8,8 @@ import pytest
 from lpt.impedance.arrhenius import K_B_EV, arrhenius_fit, arrhenius_from_spectra, plot_arrhenius
 from lpt.impedance.circuit import Circuit
 from lpt.impedance.drt import calculate_drt
-from lpt.impedance.io import Spectrum, read
+from lpt.io import Spectrum
+from lpt.io import read_spectrum as read
 from lpt.impedance.validate import kramers_kronig
 
 DATA = Path(__file__).parent / "data" / "eis"

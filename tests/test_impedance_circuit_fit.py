@@ -10,7 +10,7 @@ import pytest
 from lpt.errors import LptError
 from lpt.impedance.circuit import Circuit
 from lpt.impedance.fit import chi_square, fit_spectra
-from lpt.impedance.io import read
+from lpt.io import read_spectrum as read
 
 DATA = Path(__file__).parent / "data" / "eis"
 CIRCUITS = {

@@ -64,3 +64,29 @@ def test_failures_are_one_line_on_stderr(args):
     assert out.returncode != 0
     assert out.stdout == ""
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+IO = Path(__file__).parent / "data" / "io"
+
+
+def test_fit_of_a_folder_goes_on_past_the_mpr_of_a_cycling_step(tmp_path):
+    """EC-Lab writes a .mpr beside each .mpt; a folder with a GCPL .mpr (no impedance)
+    is fitted on its readable spectra and the skipped file is named on stderr."""
+    for src in (DATA / "exampleDataBioLogic.mpt", IO / "biologic" / "v1150_GCPL.mpr"):
+        (tmp_path / src.name).write_bytes(src.read_bytes())
+    out = lpt("fit", str(tmp_path), "--circuit", "R0-p(R1,CPE1)", "--json")
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)["spectra"]) == 1
+    assert "skipped" in out.stderr and "v1150_GCPL.mpr" in out.stderr
+
+
+def test_spectrum_option_picks_one_sweep_of_a_multi_sweep_file():
+    mpr = str(IO / "biologic" / "v1150_PEIS.mpr")
+    refused = lpt("drt", mpr, "--json")
+    assert refused.returncode != 0 and "--spectrum" in refused.stderr
+    out = lpt("validate", mpr, "--spectrum", "2", "--json")
+    assert out.returncode == 0, out.stderr
+    (row,) = json.loads(out.stdout)["spectra"]
+    assert row["file"].endswith("#sweep2")
+    too_far = lpt("validate", mpr, "--spectrum", "9", "--json")
+    assert too_far.returncode != 0 and "holds 4" in too_far.stderr

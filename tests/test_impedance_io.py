@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lpt.errors import LptError
-from lpt.impedance.io import MIN_POINTS, read, read_all, read_many
+from lpt.io import MIN_POINTS, read_paths, read_spectra, read_spectrum
+
+read, read_all = read_spectrum, read_spectra
 
 DATA = Path(__file__).parent / "data" / "eis"
 # file -> number of points (counted in the files by hand / with impedance.py's readers)
@@ -59,7 +61,8 @@ def test_header_with_minus_imag_is_negated(tmp_path):
 def test_read_many_of_folder(tmp_path):
     for name in ("exampleData.csv", "exampleDataZPlot.z"):
         (tmp_path / name).write_bytes((DATA / name).read_bytes())
-    assert [len(s) for s in read_many(tmp_path)] == [66, 21]
+    spectra, unreadable = read_paths([tmp_path])
+    assert [len(s) for s in spectra] == [66, 21] and unreadable == []
 
 
 @pytest.mark.parametrize("content, word", [
@@ -75,10 +78,10 @@ def test_bad_files_give_one_sentence_naming_the_file(tmp_path, content, word):
     assert word in str(err.value) and "bad.csv" in str(err.value)
 
 
-def test_mpr_binary_asks_for_mpt_export(tmp_path):
+def test_damaged_mpr_is_one_sentence_naming_the_file(tmp_path):
     p = tmp_path / "x.mpr"
     p.write_bytes(b"BIO-LOGIC MODULAR FILE\x1a" + bytes(100))
-    with pytest.raises(LptError, match=".mpt"):
+    with pytest.raises(LptError, match="x.mpr"):
         read(p)
 
 

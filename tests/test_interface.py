@@ -15,8 +15,9 @@ import pytest
 
 from lpt.design import design_from_dict, load_design
 from lpt.interface import advance, arrhenius, build_inputs, evaluate, initial_state
-from lpt.interface.model import K_B_EV, interfacial_resistance, liquid_depleted
-from lpt.interface.params import parameters
+from lpt.constants import K_B_EV
+from lpt.interface.model import interfacial_resistance, liquid_depleted
+from lpt.parameters import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE1 = ROOT / "examples" / "table1"

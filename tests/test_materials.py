@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import lpt.materials as materials
 from lpt.errors import LptError
 from lpt.materials import Liquid, Reagent, SolidElectrolyte, by_kind, get, load_all
-from lpt.materials.cli import app as materials_app
+from lpt.cli.materials import app as materials_app
 
 SOLID_ELECTROLYTES = [
     "LGPS", "LSPS", "LPS", "LPSCl", "LLZO", "LLZTO", "Ga-LLZO", "Al-LLZO",
@@ -86,12 +86,14 @@ def test_a_data_file_with_an_uncited_value_is_an_LptError(tmp_path, monkeypatch)
     )
     monkeypatch.setattr(materials, "_FILES", {"solid_electrolytes.toml": SolidElectrolyte})
     monkeypatch.setattr(materials.resources, "files", lambda package: tmp_path)
-    load_all.cache_clear()
+    materials._shipped.cache_clear()
+    materials._with_overrides.cache_clear()
     try:
         with pytest.raises(LptError, match=r"solid_electrolytes\.toml.*'BAD'.*no source"):
             load_all()
     finally:
-        load_all.cache_clear()
+        materials._shipped.cache_clear()
+        materials._with_overrides.cache_clear()
 
 
 # --------------------------------------------------------------- completeness
@@ -309,10 +311,8 @@ def test_cli_show_unknown_id_is_one_sentence_with_a_suggestion():
 
 def test_cli_is_wired_into_lpt():
     """The top-level `lpt materials ...` reaches the same commands."""
-    pytest.importorskip("lpt.commands")
     import lpt.cli
 
-    lpt.cli._register()
     result = CliRunner().invoke(lpt.cli.app, ["materials", "list", "--json"])
     assert result.exit_code == 0, result.output
     assert any(i["id"] == "LP30" for i in json.loads(result.output))

@@ -26,9 +26,10 @@ def _diff(a, b, where: str, out: list[str]) -> None:
     if len(out) > 20:
         return
     if isinstance(a, dict) and isinstance(b, dict):
-        for k in sorted(set(a) | set(b)):
-            if k not in a or k not in b:
-                out.append(f"{where}.{k}: only in {'recorded' if k in a else 'now'}")
+        for k in sorted(a):
+            # keys may be added (docs/cli.md: "add keys freely"), never lost or changed
+            if k not in b:
+                out.append(f"{where}.{k}: recorded, missing now")
             else:
                 _diff(a[k], b[k], f"{where}.{k}", out)
     elif isinstance(a, list) and isinstance(b, list):

@@ -68,7 +68,7 @@ def test_write_is_atomic(tmp_path, monkeypatch):
 
 
 def test_report_with_measured_spectra(tmp_path):
-    # A measured-like spectrum: the model's own, written as the CONTRACT's CSV.
+    # A measured-like spectrum: the model's own, written as docs/cli.md's spectrum CSV.
     from lpt.design import load_design
     from lpt.impedance.model import simulate_spectrum
 
@@ -105,14 +105,9 @@ def test_report_renders_in_headless_chromium(reports, tmp_path):
 
 
 def test_cli_report_and_demo(tmp_path):
-    import typer
     from typer.testing import CliRunner
 
-    from lpt import report_cli
-
-    app = typer.Typer()
-    app.command("noop")(lambda: None)
-    report_cli.register(app)
+    from lpt.cli import app
     runner = CliRunner()
     out = tmp_path / "a.html"
     res = runner.invoke(app, ["report", str(ROOT / "examples" / "table1" / "lgps_g3_lfp.toml"), "--out", str(out),

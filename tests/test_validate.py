@@ -61,14 +61,9 @@ def test_interface_resistance_in_ohm_uses_the_area(result):
 
 
 def test_cli_validate_json():
-    import typer
     from typer.testing import CliRunner
 
-    from lpt import report_cli
-
-    app = typer.Typer()
-    app.command("noop")(lambda: None)
-    report_cli.register(app)
+    from lpt.cli import app
     res = CliRunner().invoke(app, ["validate", "--json"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)

@@ -17,8 +17,11 @@ ZERO_CELSIUS_K = 273.15          # 0 °C in kelvin
 LI_MOLAR_MASS_G_MOL = 6.941      # Li, standard atomic weight (IUPAC)
 
 SECONDS_PER_HOUR = 3600.0
+C_PER_MAH = 3.6                  # 1 mAh = 3.6 C (so 1 mAh g⁻¹ = 3.6 C g⁻¹)
 # 1 mAh cm⁻² = 3.6 C cm⁻² = 3.6e4 C m⁻²
 C_M2_PER_MAH_CM2 = 3.6e4
+A_M2_PER_MA_CM2 = 10.0           # 1 mA cm⁻² = 10 A m⁻²
+M2_PER_CM2 = 1e-4                # also Ω cm² → Ω m², cm² s⁻¹ → m² s⁻¹
 
 REFERENCE_TEMPERATURE_K = 25.0 + ZERO_CELSIUS_K
 

@@ -1,6 +1,6 @@
 """Cell designs: a TOML file → a validated, immutable :class:`Design`.
 
-The keys are fixed by CONTRACT.md ("Design files").  Every key is checked against
+The keys are fixed by docs/cli.md ("Design files").  Every key is checked against
 a table of allowed keys (unknown keys get a "did you mean"), every number against
 its physical range, every material id against the knowledge base.  Each problem is
 reported as one sentence naming the file and the dotted field.
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lpt import materials
-from lpt.errors import LptError, did_you_mean
+from lpt import materials, therapies
+from lpt.errors import LptError, did_you_mean, with_article
+from lpt.fileio import read_toml
+from lpt.therapies.base import MATERIAL_KEYS
 
-THERAPIES = ("none", "wetting", "polymerization", "reaction_layer")
 INITIATIONS = ("thermal", "uv", "lewis_acid", "electrochemical")
 
 # key: (type, (min, max) or None, required, help).  Ranges are what a real cell can
@@ -71,15 +71,17 @@ _CYCLING: dict[str, _Spec] = {
     "current_density_mA_cm2": (float, (1e-4, 100.0), False),
 }
 _SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
-# Which keys each therapy needs and allows (besides `therapy`).
-# `baseline = true`: the treatment is part of the cell in both arms of a treated/untreated
-# comparison (e.g. a liquid in the cathode while the therapy compared is at the Li side).
-THERAPY_KEYS = {
-    "none": (set(), set()),
-    "wetting": ({"liquid", "loading_uL_cm2"}, {"additive", "baseline"}),
-    "polymerization": ({"precursor", "loading_uL_cm2"}, {"initiation", "liquid", "additive", "baseline"}),
-    "reaction_layer": ({"reagent", "thickness_nm"}, {"liquid", "loading_uL_cm2", "baseline"}),
-}
+
+
+def therapy_keys(therapy: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys a therapy needs and the further keys it takes (from its registry entry).
+
+    ``baseline = true`` (allowed by most therapies): the treatment is part of the cell in
+    both arms of a treated/untreated comparison (e.g. a liquid in the cathode while the
+    therapy compared is at the Li side).
+    """
+    t = therapies.get(therapy)
+    return t.required_keys, t.allowed_keys
 
 
 @dataclass(frozen=True)
@@ -212,10 +214,6 @@ def _check_table(raw: Any, spec: dict[str, _Spec], where: str, src: str) -> dict
     return out
 
 
-def _a(word: str) -> str:
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
 def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
                     role: str | None = None) -> None:
     try:
@@ -223,20 +221,20 @@ def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
     except LptError as exc:
         raise LptError(f"{src}: {exc}") from None
     if role is not None and getattr(rec, "role", role) != role:
-        raise LptError(f"{src}: field '{dotted}' = '{value}' is {_a(rec.role)} material, not {_a(role)};"
-                       f" choose {_a(role)} from `lpt materials list`.")
+        raise LptError(f"{src}: field '{dotted}' = '{value}' is {with_article(rec.role)} material, not"
+                       f" {with_article(role)}; choose {with_article(role)} from `lpt materials list`.")
 
 
 def _parse_interface(raw: Any, side: str, src: str) -> Interface:
     where = f"interfaces.{side}"
     vals = _check_table(raw, _INTERFACE, where, src)
     therapy = vals["therapy"]
-    if therapy not in THERAPIES:
+    if therapy not in therapies.names():
         raise LptError(
             f"{src}: field '{where}.therapy' = '{therapy}' is not a therapy"
-            f"{did_you_mean(therapy, THERAPIES)}; allowed: {', '.join(THERAPIES)}."
+            f"{did_you_mean(therapy, therapies.names())}; allowed: {', '.join(therapies.names())}."
         )
-    need, may = THERAPY_KEYS[therapy]
+    need, may = therapy_keys(therapy)
     present = set(vals) - {"therapy"}
     for key in sorted(need - present):
         raise LptError(f"{src}: therapy '{therapy}' needs field '{where}.{key}'.")
@@ -250,14 +248,9 @@ def _parse_interface(raw: Any, side: str, src: str) -> Interface:
             f"{src}: field '{where}.loading_uL_cm2' must be above 0 µL cm⁻² for therapy"
             f" '{therapy}' (use therapy = \"none\" for a dry interface)."
         )
-    if "liquid" in vals:
-        _check_material(vals["liquid"], ("liquid",), f"{where}.liquid", src)
-    if "additive" in vals:
-        _check_material(vals["additive"], ("additive",), f"{where}.additive", src)
-    if "precursor" in vals:
-        _check_material(vals["precursor"], ("precursor",), f"{where}.precursor", src)
-    if "reagent" in vals:
-        _check_material(vals["reagent"], ("reagent",), f"{where}.reagent", src)
+    for key, kind in MATERIAL_KEYS.items():
+        if key in vals:
+            _check_material(vals[key], (kind,), f"{where}.{key}", src)
     if "initiation" in vals and vals["initiation"] not in INITIATIONS:
         raise LptError(
             f"{src}: field '{where}.initiation' = '{vals['initiation']}' is not an initiation"
@@ -319,27 +312,9 @@ def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
 
 def load_design(path: str | Path) -> Design:
     """Read and validate a design TOML file; every failure is one :class:`LptError` sentence."""
-    path = Path(path)
-    src = str(path)
-    if not path.exists():
-        raise LptError(f"{src}: no such design file.")
-    if path.is_dir():
-        raise LptError(f"{src}: is a folder, a design TOML file is needed.")
-    data = path.read_bytes()
-    if not data.strip():
-        raise LptError(f"{src}: the file is empty; a design needs name, area_cm2, temperature_C, "
-                       f"stack_pressure_MPa and [cathode], [electrolyte], [anode].")
-    if b"\x00" in data:
-        raise LptError(f"{src}: is a binary file, not a TOML design.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise LptError(f"{src}: is not UTF-8 text, a TOML design is needed.") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LptError(f"{src}: is not valid TOML ({exc}).") from None
-    return design_from_dict(raw, src)
+    raw = read_toml(path, "design", empty_hint="a design needs name, area_cm2, temperature_C, "
+                    "stack_pressure_MPa and [cathode], [electrolyte], [anode]")
+    return design_from_dict(raw, str(path))
 
 
 def to_dict(design: Design) -> dict[str, Any]:

@@ -20,3 +20,8 @@ def did_you_mean(value: str, allowed: Iterable[str]) -> str:
     lower = {a.lower(): a for a in allowed}
     close = difflib.get_close_matches(str(value).lower(), list(lower), n=1, cutoff=0.5)
     return f' (did you mean "{lower[close[0]]}"?)' if close else ""
+
+
+def with_article(word: str) -> str:
+    """``word`` with its indefinite article: 'an electrode', 'a liquid'."""
+    return f"{'an' if str(word)[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -26,7 +26,9 @@ What a few µL cm⁻² of liquid cost a solid-state cell is measured on one unit
 * **cost**: USD of the added liquid / precursor / reagent per Wh.
 
 Everything is a pure function of NumPy arrays (one entry per design): one design, a
-sweep of 10⁶ and a Dask partition share one code path.  Per therapy:
+sweep of 10⁶ and a Dask partition share one code path (:class:`lpt.batch.DesignBatch`).
+What each therapy deposits is asked of its registry entry
+(:meth:`lpt.therapies.Therapy.deposit`); for the shipped ones:
 
 =================  ================================  =========================
 therapy            deposit counted                    stays liquid (flammable)
@@ -46,14 +48,16 @@ import functools
 import math
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
-from lpt import materials
-from lpt.design import Design, Interface
+from lpt import materials, therapies
+from lpt.batch import DesignBatch, take
+from lpt.design import Design
 from lpt.errors import LptError, did_you_mean
+from lpt.therapies.base import side_context
 
 UL_CM2_TO_UM = 10.0  # 1 µL cm⁻² spread over 1 cm² is 1e-3 cm = 10 µm
 
@@ -76,7 +80,7 @@ def constants() -> dict:
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Deposit:
     """What one interface's therapy put into the stack (arrays, one entry per design)."""
 
@@ -92,7 +96,7 @@ class Deposit:
     layer_cost_USD_kg: np.ndarray
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stack:
     """Per-design arrays of one unit stack, in the units of the design file."""
 
@@ -122,45 +126,7 @@ class Stack:
 
     def take(self, idx: np.ndarray | slice) -> "Stack":
         """A sub-batch (or, with repeated indices, copies of rows)."""
-        def sub(obj) -> dict:
-            return {f.name: (getattr(obj, f.name)[idx] if isinstance(getattr(obj, f.name), np.ndarray)
-                             else getattr(obj, f.name)) for f in fields(obj)}
-        kw = sub(self)
-        kw["anode"], kw["cathode"] = Deposit(**sub(self.anode)), Deposit(**sub(self.cathode))
-        kw["n"] = len(kw["cathode_loading_mg_cm2"])
-        return Stack(**kw)
-
-    @staticmethod
-    def concatenate(parts: Sequence["Stack"]) -> "Stack":
-        def cat(objs, cls) -> dict:
-            return {f.name: (np.concatenate([getattr(o, f.name) for o in objs])
-                             if isinstance(getattr(objs[0], f.name), np.ndarray) else getattr(objs[0], f.name))
-                    for f in fields(cls)}
-        kw = cat(parts, Stack)
-        kw["anode"] = Deposit(**cat([p.anode for p in parts], Deposit))
-        kw["cathode"] = Deposit(**cat([p.cathode for p in parts], Deposit))
-        kw["n"] = sum(p.n for p in parts)
-        return Stack(**kw)
-
-
-# Design keys that map one-to-one onto a Stack array (design units): a sweep that
-# varies one of them overrides the array instead of rebuilding the stack.
-DESIGN_KEYS: dict[str, tuple[str, ...]] = {
-    "cathode.loading_mg_cm2": ("cathode_loading_mg_cm2",),
-    "cathode.thickness_um": ("cathode_thickness_um",),
-    "cathode.porosity": ("cathode_porosity",),
-    "cathode.sse_volume_fraction": ("cathode_sse_volume_fraction",),
-    "cathode.carbon_volume_fraction": ("cathode_carbon_volume_fraction",),
-    "cathode.current_collector_thickness_um": ("cathode_current_collector_thickness_um",),
-    "electrolyte.thickness_um": ("electrolyte_thickness_um",),
-    "electrolyte.relative_density": ("electrolyte_relative_density",),
-    "anode.thickness_um": ("anode_thickness_um",),
-    "anode.current_collector_thickness_um": ("anode_current_collector_thickness_um",),
-    "interfaces.anode.loading_uL_cm2": ("anode", "loading_uL_cm2"),
-    "interfaces.anode.thickness_nm": ("anode", "layer_thickness_nm"),
-    "interfaces.cathode.loading_uL_cm2": ("cathode", "loading_uL_cm2"),
-    "interfaces.cathode.thickness_nm": ("cathode", "layer_thickness_nm"),
-}
+        return take(self, idx)
 
 
 def _collector_density(name: str, where: str, src: str) -> float:
@@ -171,75 +137,55 @@ def _collector_density(name: str, where: str, src: str) -> float:
     return dens[name]
 
 
-def _deposit_row(iface: Interface) -> dict:
-    """The deposit of one interface's therapy, from the knowledge base."""
-    row = dict(loading_uL_cm2=iface.loading_uL_cm2, kept=0.0, density_g_cm3=0.0, liquid_fraction=0.0,
-               flammable=False, heat_of_combustion_kJ_g=0.0, cost_USD_kg=0.0,
-               layer_thickness_nm=iface.thickness_nm, layer_density_g_cm3=0.0, layer_cost_USD_kg=0.0)
-    liquid = materials.get(iface.liquid) if iface.liquid else None
-    if iface.therapy == "wetting":
-        row.update(kept=1.0, density_g_cm3=liquid.density_g_cm3, liquid_fraction=1.0,
-                   flammable=liquid.flammable, heat_of_combustion_kJ_g=liquid.heat_of_combustion_kJ_g,
-                   cost_USD_kg=liquid.cost_USD_kg)
-    elif iface.therapy == "polymerization":
-        pre = materials.get(iface.precursor)
+_NO_DEPOSIT = dict(kept=0.0, density_g_cm3=0.0, liquid_fraction=0.0, flammable=False,
+                   heat_of_combustion_kJ_g=0.0, cost_USD_kg=0.0, layer_density_g_cm3=0.0, layer_cost_USD_kg=0.0)
 
-        def prop(name: str) -> float:
-            # a precursor record may leave a bulk property to the liquid it is dissolved in
-            val = getattr(pre, name, None)
-            if val is None and liquid is not None:
-                val = getattr(liquid, name)
-            return float("nan") if val is None else float(val)
 
-        conv = pre.conversion_fraction if pre.conversion_fraction is not None else 1.0
-        row.update(kept=1.0, density_g_cm3=prop("density_g_cm3"), liquid_fraction=1.0 - conv,
-                   flammable=bool(pre.flammable or (liquid is not None and liquid.flammable)),
-                   heat_of_combustion_kJ_g=prop("heat_of_combustion_kJ_g"), cost_USD_kg=prop("cost_USD_kg"))
-    elif iface.therapy == "reaction_layer":
-        rea = materials.get(iface.reagent)
-        # the layer's own density (the product, e.g. LiH2PO4), not the reagent solution's
-        rho = getattr(rea, "layer_density_g_cm3", None) or rea.density_g_cm3
-        row.update(layer_density_g_cm3=float("nan") if rho is None else rho,
-                   layer_cost_USD_kg=rea.cost_USD_kg or 0.0)
+def _deposit_row(design: Design, side: str, nums) -> dict:
+    """The deposit of one interface's therapy (its registry entry), from the knowledge base."""
+    ctx = side_context(design, side, nums)
+    row = dict(_NO_DEPOSIT, loading_uL_cm2=ctx.number("loading_uL_cm2"), layer_thickness_nm=ctx.number("thickness_nm"))
+    row.update(therapies.get(ctx.interface.therapy).deposit(ctx))
     return row
+
+
+def _stack_row(d: Design, nums) -> dict:
+    c = constants()
+    cath, sse, an = (materials.get(d.cathode.material), materials.get(d.electrolyte.material),
+                     materials.get(d.anode.material))
+    return dict(
+        cathode_loading_mg_cm2=nums["cathode.loading_mg_cm2"], cathode_thickness_um=nums["cathode.thickness_um"],
+        cathode_porosity=nums["cathode.porosity"], cathode_sse_volume_fraction=nums["cathode.sse_volume_fraction"],
+        cathode_carbon_volume_fraction=nums["cathode.carbon_volume_fraction"],
+        cathode_current_collector_thickness_um=nums["cathode.current_collector_thickness_um"],
+        electrolyte_thickness_um=nums["electrolyte.thickness_um"],
+        electrolyte_relative_density=nums["electrolyte.relative_density"],
+        anode_thickness_um=nums["anode.thickness_um"],
+        anode_current_collector_thickness_um=nums["anode.current_collector_thickness_um"],
+        cathode_density_g_cm3=cath.density_g_cm3,
+        cathode_specific_capacity_mAh_g=cath.specific_capacity_mAh_g,
+        cathode_potential_V=cath.average_potential_V,
+        cathode_collector_density_g_cm3=_collector_density(
+            d.cathode.current_collector, "cathode.current_collector", d.source),
+        carbon_density_g_cm3=c["carbon_density_g_cm3"],
+        sse_density_g_cm3=sse.density_g_cm3,
+        anode_density_g_cm3=an.density_g_cm3, anode_potential_V=an.average_potential_V,
+        anode_collector_density_g_cm3=c["collectors"][c["anode_collector"]],
+    )
+
+
+def stack_from_batch(batch: DesignBatch) -> Stack:
+    """Look up everything the accounting needs for a batch (knowledge base + data file)."""
+    return Stack(n=batch.n, **batch.assemble(_stack_row),
+                 anode=Deposit(**batch.assemble(lambda d, nums: _deposit_row(d, "anode", nums))),
+                 cathode=Deposit(**batch.assemble(lambda d, nums: _deposit_row(d, "cathode", nums))))
 
 
 def stack_of(designs: Sequence[Design]) -> Stack:
     """Look up everything the accounting needs for ``designs`` (knowledge base + data file)."""
     if not designs:
         raise LptError("no designs to account for.")
-    c = constants()
-    rows, deps = [], {"anode": [], "cathode": []}
-    for d in designs:
-        cath, sse, an = (materials.get(d.cathode.material), materials.get(d.electrolyte.material),
-                         materials.get(d.anode.material))
-        rows.append(dict(
-            cathode_loading_mg_cm2=d.cathode.loading_mg_cm2, cathode_thickness_um=d.cathode.thickness_um,
-            cathode_porosity=d.cathode.porosity, cathode_sse_volume_fraction=d.cathode.sse_volume_fraction,
-            cathode_carbon_volume_fraction=d.cathode.carbon_volume_fraction,
-            cathode_current_collector_thickness_um=d.cathode.current_collector_thickness_um,
-            electrolyte_thickness_um=d.electrolyte.thickness_um,
-            electrolyte_relative_density=d.electrolyte.relative_density,
-            anode_thickness_um=d.anode.thickness_um,
-            anode_current_collector_thickness_um=d.anode.current_collector_thickness_um,
-            cathode_density_g_cm3=cath.density_g_cm3,
-            cathode_specific_capacity_mAh_g=cath.specific_capacity_mAh_g,
-            cathode_potential_V=cath.average_potential_V,
-            cathode_collector_density_g_cm3=_collector_density(
-                d.cathode.current_collector, "cathode.current_collector", d.source),
-            carbon_density_g_cm3=c["carbon_density_g_cm3"],
-            sse_density_g_cm3=sse.density_g_cm3,
-            anode_density_g_cm3=an.density_g_cm3, anode_potential_V=an.average_potential_V,
-            anode_collector_density_g_cm3=c["collectors"][c["anode_collector"]],
-        ))
-        for side in ("anode", "cathode"):
-            deps[side].append(_deposit_row(d.interfaces[side]))
-
-    def arrays(rs: list[dict]) -> dict:
-        return {k: np.array([r[k] for r in rs]) for k in rs[0]}
-
-    return Stack(n=len(designs), **arrays(rows),
-                 anode=Deposit(**arrays(deps["anode"])), cathode=Deposit(**arrays(deps["cathode"])))
+    return stack_from_batch(DesignBatch.from_designs(designs))
 
 
 # --- the accounting ---------------------------------------------------------------

@@ -320,7 +320,7 @@ def _skip_reason(what: str) -> str:
 
 
 def validate_table1(directory: Path | None = None, progress=None) -> dict:
-    """The ``lpt validate --json`` document (CONTRACT.md keys + extras)."""
+    """The ``lpt validate --json`` document (docs/cli.md keys + extras)."""
     directory = table1_dir() if directory is None else Path(directory)
     paths = sorted(directory.glob("*.toml"))
     cases: list[dict] = []

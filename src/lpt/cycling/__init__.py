@@ -12,15 +12,14 @@ numerics and references: ``docs/cycling.md``.
 (1, 3)
 """
 
-from lpt.cycling.cell import (
-    CellParameters, arrhenius_factor, cell_parameters, cells_from_designs, concat, practical_window,
-)
+from lpt.cycling.cell import CellParameters, cell_parameters, cells_from_designs, concat
 from lpt.cycling.interface_hook import ConstantInterface, InterfaceHook, InterfaceState, interface_state
 from lpt.cycling.model import END_REASONS, CyclingResult, simulate
+from lpt.cycling.ocv import ocv_curve, practical_window
 from lpt.cycling.protocol import Protocol, Step, parse_protocol, parse_step
 
 __all__ = [
     "END_REASONS", "CellParameters", "ConstantInterface", "CyclingResult", "InterfaceHook",
-    "InterfaceState", "Protocol", "Step", "arrhenius_factor", "cell_parameters", "cells_from_designs",
-    "concat", "interface_state", "parse_protocol", "parse_step", "practical_window", "simulate",
+    "InterfaceState", "Protocol", "Step", "cell_parameters", "cells_from_designs", "concat",
+    "interface_state", "ocv_curve", "parse_protocol", "parse_step", "practical_window", "simulate",
 ]

@@ -1,132 +1,27 @@
-"""Per-design cell parameters (SI, one array entry per design) and the cell voltage.
+"""Per-design cell parameters (SI, one array entry per design).
 
 A cell is Li metal (or Li–In) | solid electrolyte | composite cathode.  The parameters
 come from the knowledge base (:mod:`lpt.materials`) and the design; they are converted
-to SI once here and the model computes in SI.
-
-The cell voltage, with the discharge current density ``I`` > 0 (A m⁻²)::
-
-    V = U_c(y_s) − U_a − η_c − η_a − I (R_SSE + ASR_anode + ASR_cathode)
-    η = (2RT/F) asinh(j / 2 i₀)                    (symmetric Butler–Volmer)
-    i₀,c = i₀,ref · 2 sqrt(y_s (1 − y_s)) · Arrhenius,   j_c = I R_p / (3 u V_act)
-
-``U_c`` is the cathode OCV at the particle-surface lithiation ``y_s``, ``U_a`` the anode
-potential (0 for Li, 0.62 V for Li–In), ``u`` the utilization (the ionically connected
-fraction of active material, which carries all the current), ``V_act`` the active volume
-per electrode area and ``3 u V_act/R_p`` the connected particle surface per electrode area
-(the SPM of Marquis et al., J. Electrochem. Soc. 166 (2019) A3693; the ``sqrt(c(c_max-c))``
-exchange current is PyBaMM's).  Every rate follows
-``k(T) = k_ref exp(−E_a/k_B (1/T − 1/T_ref))``, ``T_ref`` = 298.15 K.
+to SI once here and the model computes in SI (the cell voltage they enter is
+:mod:`lpt.cycling.voltage`).  Every rate follows
+``k(T) = k_ref exp(−E_a/k_B (1/T − 1/T_ref))``, ``T_ref`` = 25 °C
+(:func:`lpt.constants.arrhenius`).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from lpt import materials
-from lpt.constants import F_C_MOL
+from lpt.constants import (
+    A_M2_PER_MA_CM2, C_PER_MAH, F_C_MOL, LI_MOLAR_MASS_G_MOL, M2_PER_CM2, REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K,
+    arrhenius,
+)
+from lpt.cycling.ocv import OcvTables, ocv_tables, practical_window
 from lpt.errors import LptError
-from lpt.interface.model import arrhenius
-
-T_REF_K = 298.15
-OCV_GRID = 4001          # uniform resampling of every OCV table (Δy = 2.5e-4)
-
-
-# One Arrhenius law for the whole package (25 °C reference, docs/model.md §3).
-arrhenius_factor = arrhenius
-
-
-@dataclass(frozen=True)
-class OcvTables:
-    """Every cathode OCV of a batch resampled onto one uniform grid (fast batched lookup).
-
-    ``flat`` holds the tables end to end and ``step`` the rise to the next grid point, so
-    one ``np.take`` serves designs with different cathodes.
-    """
-
-    ids: tuple[str, ...]
-    table: np.ndarray  # (n_materials, OCV_GRID)
-
-    @functools.cached_property
-    def flat(self) -> np.ndarray:
-        return self.table.ravel()
-
-    @functools.cached_property
-    def step(self) -> np.ndarray:
-        d = np.diff(self.table, axis=1)
-        return np.concatenate([d, d[:, -1:]], axis=1).ravel()
-
-    def potential(self, index: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """OCV and its slope dU/dy at lithiation ``y`` for materials ``index`` (broadcast)."""
-        return self.lookup(np.asarray(index) * OCV_GRID, y)
-
-    @functools.cached_property
-    def flat_list(self) -> list[float]:
-        """``flat`` as Python floats (the one-design paths of the cycling engine)."""
-        return self.flat.tolist()
-
-    @functools.cached_property
-    def step_list(self) -> list[float]:
-        return self.step.tolist()
-
-    @functools.cached_property
-    def _grid(self) -> np.ndarray:
-        return np.linspace(0.0, 1.0, OCV_GRID)
-
-    def value(self, base: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """The OCV alone (no slope): the hot path of every voltage evaluation.  With one
-        material in the batch, ``np.interp`` on the same uniform grid (one C loop)."""
-        if len(self.ids) == 1:
-            return np.interp(y, self._grid, self.table[0])
-        return self.lookup(base, y)[0]
-
-    def lookup(self, base: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """As :meth:`potential` with ``base = index * OCV_GRID`` precomputed."""
-        pos = np.minimum(np.maximum(y, 0.0), 1.0) * (OCV_GRID - 1)
-        k = pos.astype(np.intp)
-        flat = base + k
-        rise = self.step.take(flat)
-        return self.flat.take(flat) + (pos - k) * rise, rise * (OCV_GRID - 1)
-
-
-@functools.cache
-def _ocv_row(material_id: str) -> np.ndarray:
-    elec = materials.get(material_id, "electrode")
-    if elec.ocv_file is None:
-        raise LptError(f"cathode material '{material_id}' has no OCV curve (ocv_file) in the knowledge base.")
-    return np.asarray(elec.ocv(np.linspace(0.0, 1.0, OCV_GRID)), float)
-
-
-@functools.cache
-def ocv_tables(ids: tuple[str, ...]) -> OcvTables:
-    return OcvTables(ids, np.stack([_ocv_row(i) for i in ids]))
-
-
-@functools.cache
-def practical_window(material_id: str) -> tuple[float, float]:
-    """Lithiation at the charged and discharged ends of a cathode's practical window.
-
-    The charged end is where the OCV falls to ``upper_cutoff_V`` (or the table's
-    delithiated end if the OCV never reaches it), the discharged end where it falls to
-    ``lower_cutoff_V`` (or the table's lithiated end).  ``specific_capacity_mAh_g`` is the
-    charge of this window.
-    """
-    elec = materials.get(material_id, "electrode")
-    x, u = materials.ocv_table(elec.ocv_file)
-    if not np.all(np.diff(u) < 0):
-        raise LptError(f"the OCV table of '{material_id}' must fall strictly with lithiation.")
-    hi = elec.upper_cutoff_V if elec.upper_cutoff_V is not None else u[0]
-    lo = elec.lower_cutoff_V if elec.lower_cutoff_V is not None else u[-1]
-    y_ch = float(np.interp(-hi, -u, x)) if u[0] > hi else float(x[0])
-    y_dis = float(np.interp(-lo, -u, x)) if u[-1] < lo else float(x[-1])
-    if not y_dis > y_ch:
-        raise LptError(f"cathode '{material_id}': its OCV window between {lo:g} and {hi:g} V is empty.")
-    return y_ch, y_dis
-
 
 @dataclass(frozen=True)
 class CellParameters:
@@ -260,7 +155,7 @@ def cell_parameters(
     sse_activation_energy_eV=None,
     area_cm2=1.0,
     anode_thickness_um=None,
-    temperature_K=T_REF_K,
+    temperature_K=REFERENCE_TEMPERATURE_K,
     particle_radius_um=None,
     diffusivity_cm2_s=None,
     exchange_current_mA_cm2=None,
@@ -292,17 +187,17 @@ def cell_parameters(
             raise LptError(f"'{a}' is a cathode material; an anode is needed.")
 
     loading = _arr(loading_mg_cm2, n, "loading_mg_cm2") * 1e-2          # mg cm⁻² → kg m⁻²
-    spec = _kb(cath, "specific_capacity_mAh_g") * 3.6                   # mAh g⁻¹ → C g⁻¹
+    spec = _kb(cath, "specific_capacity_mAh_g") * C_PER_MAH             # mAh g⁻¹ → C g⁻¹
     density = _kb(cath, "density_g_cm3") * 1e3                          # → kg m⁻³
     windows = np.array([practical_window(c) for c in cath])
     radius = (_kb(cath, "particle_radius_um") if particle_radius_um is None
               else _arr(particle_radius_um, n, "particle_radius_um")) * 1e-6
     diff = (_kb(cath, "diffusivity_cm2_s") if diffusivity_cm2_s is None
-            else _arr(diffusivity_cm2_s, n, "diffusivity_cm2_s")) * 1e-4
+            else _arr(diffusivity_cm2_s, n, "diffusivity_cm2_s")) * M2_PER_CM2
     i0c = (_kb(cath, "exchange_current_mA_cm2") if exchange_current_mA_cm2 is None
-           else _arr(exchange_current_mA_cm2, n, "exchange_current_mA_cm2")) * 10.0
+           else _arr(exchange_current_mA_cm2, n, "exchange_current_mA_cm2")) * A_M2_PER_MA_CM2
     i0a = (_kb(an, "exchange_current_mA_cm2") if anode_exchange_current_mA_cm2 is None
-           else _arr(anode_exchange_current_mA_cm2, n, "anode_exchange_current_mA_cm2")) * 10.0
+           else _arr(anode_exchange_current_mA_cm2, n, "anode_exchange_current_mA_cm2")) * A_M2_PER_MA_CM2
 
     if electrolyte is None:
         if sse_conductivity_S_cm is None and np.any(_arr(sse_thickness_um, n, "sse_thickness_um") > 0):
@@ -322,7 +217,7 @@ def cell_parameters(
     if anode_thickness_um is None:
         anode_cap = np.full(n, np.inf)
     else:
-        li_cap = li_density * _arr(anode_thickness_um, n, "anode_thickness_um") * 1e-6 * F_C_MOL / 6.941e-3
+        li_cap = li_density * _arr(anode_thickness_um, n, "anode_thickness_um") * 1e-6 * F_C_MOL / (LI_MOLAR_MASS_G_MOL * 1e-3)
         anode_cap = np.where(np.array([a == "Li" for a in an]), li_cap, np.inf)
 
     ids = tuple(dict.fromkeys(cath))
@@ -330,7 +225,7 @@ def cell_parameters(
     cells = CellParameters(
         name=names, cathode=cath, anode=an,
         ocv_index=np.array([ids.index(c) for c in cath], dtype=np.intp),
-        area_m2=_arr(area_cm2, n, "area_cm2") * 1e-4,
+        area_m2=_arr(area_cm2, n, "area_cm2") * M2_PER_CM2,
         loading_kg_m2=loading,
         capacity_C_m2=loading * 1e3 * spec,
         active_volume_m=loading / density,
@@ -377,7 +272,7 @@ def cells_from_designs(designs: Sequence) -> CellParameters:
         sse_thickness_um=[d.electrolyte.thickness_um for d in designs],
         area_cm2=[d.area_cm2 for d in designs],
         anode_thickness_um=[d.anode.thickness_um for d in designs],
-        temperature_K=[d.temperature_C + 273.15 for d in designs],
+        temperature_K=[d.temperature_C + ZERO_CELSIUS_K for d in designs],
         particle_radius_um=radius,
         name=[d.name for d in designs],
     )
@@ -385,4 +280,4 @@ def cells_from_designs(designs: Sequence) -> CellParameters:
 
 def sse_resistance_ohm_m2(thickness_m, conductivity_S_m, activation_energy_eV, temperature_K) -> np.ndarray:
     """Ohmic resistance of the SSE separator, ``L / σ(T)`` (a single-ion conductor), Ω m²."""
-    return thickness_m / (conductivity_S_m * arrhenius_factor(activation_energy_eV, temperature_K))
+    return thickness_m / (conductivity_S_m * arrhenius(activation_energy_eV, temperature_K))

@@ -10,23 +10,17 @@ utilization, the liquid left and the dendrite verdict for the coming cycle.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from lpt import batch
+from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.errors import LptError
 from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
 from lpt.interface.inputs import Inputs
 from lpt.interface.model import Result, interfacial_resistance
-
-def _merge(old, new, due: np.ndarray):
-    """``new`` where ``due``, else ``old``: for (nested) dataclasses of per-design arrays."""
-    if isinstance(old, np.ndarray):
-        return np.where(due, new, old)
-    return type(old)(**{f.name: _merge(getattr(old, f.name), getattr(new, f.name), due)
-                        for f in fields(old)})
-
 
 @dataclass
 class InterfaceModelHook:
@@ -99,7 +93,7 @@ class InterfaceModelHook:
                 old, new = self._record[key], out[key]
                 change = np.maximum(change, np.abs(new - old) / np.maximum(np.abs(old), 1e-12))
             record = {k: np.where(due, out[k], self._record[k]) for k in out}
-        self.state = _merge(self.state, state, due)
+        self.state = batch.where(due, state, self.state)
         calm = change < self.tolerance
         stride = np.where(calm, np.minimum(2 * self._stride, self.max_stride), 1.0)
         self._stride = np.where(due, stride, self._stride)
@@ -152,7 +146,7 @@ def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str 
     cells = cells_from_designs(designs)
     hook = InterfaceModelHook(build_inputs(designs, untreated=untreated))
     proto = protocol or default_protocol(designs[0])
-    T = np.array([d.temperature_C + 273.15 for d in designs])
+    T = np.array([d.temperature_C + ZERO_CELSIUS_K for d in designs])
     result = simulate(cells, proto, n_cycles, hook, temperature_K=T, progress=progress, **kwargs)
     return result, hook
 

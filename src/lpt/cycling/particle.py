@@ -20,12 +20,15 @@ coefficients, so it is diagonalised once (generalized symmetric eigenproblem
 ``K φ = λ M φ``) and propagated *exactly* for any step length with a current that is
 constant or linear in time within the step (an exponential integrator).  Constant-current
 steps therefore carry no time-stepping error at all; only the spatial grid approximates.
-All arrays are batched: the state is ``(n_designs, n_modes)``.
+All arrays are batched: the state is ``(n_designs, n_modes)``; :class:`Propagator`
+holds the exact propagation formulas.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,23 +66,6 @@ class ParticleGrid:
     def state(self, y0: np.ndarray) -> np.ndarray:
         """Modal state ``(n, K)`` of particles at a uniform lithiation ``y0`` ``(n,)``."""
         return np.asarray(y0, float)[:, None] * self.uniform[None, :]
-
-    def phi1(self, dtau: np.ndarray) -> np.ndarray:
-        """``∫₀^Δ e^{λ(Δ-s)} ds`` per mode, broadcasting ``dtau[..., None]`` against λ."""
-        z = dtau[..., None] * self.lam
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.expm1(z) / self.lam
-        out[..., 0] = dtau  # mass mode, λ = 0
-        return out
-
-    def phi2(self, dtau: np.ndarray, phi1: np.ndarray) -> np.ndarray:
-        """``∫₀^Δ e^{λ(Δ-s)} s/Δ ds`` per mode (the response to a ramp 0 → 1)."""
-        d = dtau[..., None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = (phi1 - d) / (self.lam * d)
-        out = np.where(d > 0, out, 0.0)
-        out[..., 0] = 0.5 * dtau
-        return out
 
 
 @functools.cache
@@ -127,3 +113,104 @@ def particle_grid(n_shells: int = 16, refinement: float = 0.5) -> ParticleGrid:
     mean = 3.0 * (vol @ modes)
     return ParticleGrid(lam=lam, surface=surface, surface_g=float(w_g), beta=beta, mean=mean,
                         uniform=uniform, modes=modes, edges=edges)
+
+
+@dataclass(frozen=True)
+class Propagator:
+    """Exact propagation of a batch of particles in modal form (see the module docstring).
+
+    The state ``a`` is ``(n, K)``; ``g`` is the surface gradient (dimensionless, per
+    design) and ``dtau`` the dimensionless time ``t D/R²``.  Under a constant ``g`` mode
+    ``k`` evolves as ``a_k e^{λ_k τ} + g β_k (e^{λ_k τ} − 1)/λ_k`` (``g β_0 τ`` for the mass
+    mode), and the surface lithiation is ``Σ s_k a_k(τ) + s_g g``.
+    """
+
+    grid: ParticleGrid
+    inv_lam: np.ndarray      # 1/λ_k, 0 for the mass mode
+    surf_beta: np.ndarray    # s_k β_k
+    sb0: float               # s_0 β_0: the mass mode grows linearly in τ
+    sbl: np.ndarray          # s_k β_k / λ_k: the other modes' (e^{λτ} − 1)/λ weight
+    g_const: float           # s_g − Σ s_k β_k / λ_k
+    lam_list: list[float]    # λ and s β/λ as Python floats (the one-design paths)
+    sbl_list: list[float]
+
+    @property
+    def lam(self) -> np.ndarray:
+        return self.grid.lam
+
+    def surface(self, a_s: np.ndarray, g: np.ndarray, dtau: np.ndarray) -> np.ndarray:
+        """Surface lithiation after a constant surface gradient ``g`` for times ``dtau``
+        (rows: samples, columns: designs); ``a_s`` is the state times each mode's surface
+        value.
+
+        Modes with ``λ_k τ < -40`` at every sampled ``τ > 0`` have decayed below 1e-17 and
+        are left out of the exponentials (the fast modes cost most in large batches);
+        samples at ``τ = 0`` keep them exactly.
+        """
+        lam = self.grid.lam
+        kk = lam.size
+        if dtau.size > 256:  # worth it only for large batches
+            positive = dtau[dtau > 0]
+            if positive.size:
+                kk = int(np.count_nonzero(lam * positive.min() > -40.0))
+        E = np.exp(dtau[..., None] * lam[:kk])
+        ys = (np.einsum("...k,...k->...", E, a_s[..., :kk])
+              + g * (E @ self.sbl[:kk] + (dtau * self.sb0 + self.g_const)))
+        if kk < lam.size and positive.size < dtau.size:
+            fast = a_s[..., kk:].sum(axis=-1) + g * self.sbl[kk:].sum()
+            ys = ys + np.where(dtau > 0, 0.0, fast)
+        return ys
+
+    def surface_and_rate(self, a_s: np.ndarray, g: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Surface lithiation and its rate ``dy_s/dτ`` at one time ``tau`` per design."""
+        E = np.exp(tau[:, None] * self.grid.lam)
+        El = E * self.grid.lam
+        ys = np.einsum("ik,ik->i", E, a_s) + g * (E @ self.sbl + tau * self.sb0 + self.g_const)
+        return ys, np.einsum("ik,ik->i", El, a_s) + g * (El @ self.sbl + self.sb0)
+
+    def surface_and_rate_float(self, a_s: list[float], g: float) -> Callable[[float], tuple[float, float]]:
+        """:meth:`surface_and_rate` for one design in plain floats: returns ``tau ->
+        (y_s, dy_s/dτ)`` (one ``math.exp`` per mode)."""
+        coef = [x + g * y for x, y in zip(a_s, self.sbl_list)]
+        lam = self.lam_list
+        lin, c0 = g * self.sb0, g * self.g_const
+        exp = math.exp
+
+        def at(tau: float) -> tuple[float, float]:
+            ys = c0 + lin * tau
+            dys = lin
+            for lk, ck in zip(lam, coef):
+                e = ck * exp(lk * tau)
+                ys += e
+                dys += lk * e
+            return ys, dys
+
+        return at
+
+    def advance(self, a: np.ndarray, g: np.ndarray, dtau: np.ndarray) -> np.ndarray:
+        """The state after a constant surface gradient ``g`` for ``dtau`` (one per design)."""
+        E = np.exp(dtau[:, None] * self.grid.lam)
+        p1 = (E - 1.0) * self.inv_lam
+        p1[:, 0] = dtau
+        return E * a + g[:, None] * p1 * self.grid.beta
+
+    def ramp(self, dtau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Modal responses over ``dtau``: e^{λΔ}, ∫e^{λ(Δ-s)}ds and ∫e^{λ(Δ-s)} s/Δ ds
+        (the last is the response to a gradient ramping from 0 to 1)."""
+        E = np.exp(dtau[:, None] * self.grid.lam)
+        p1 = (E - 1.0) * self.inv_lam
+        p1[:, 0] = dtau
+        d = np.where(dtau > 0, dtau, 1.0)[:, None]
+        p2 = (p1 - d) * self.inv_lam / d
+        p2[:, 0] = 0.5 * dtau
+        return E, p1, p2
+
+
+def propagator(grid: ParticleGrid) -> Propagator:
+    """The :class:`Propagator` of a particle grid (a few operations on its K modes)."""
+    inv = np.zeros_like(grid.lam)
+    inv[1:] = 1.0 / grid.lam[1:]
+    sb = grid.surface * grid.beta
+    sbl = sb * inv
+    return Propagator(grid=grid, inv_lam=inv, surf_beta=sb, sb0=float(sb[0]), sbl=sbl,
+                      g_const=float(grid.surface_g - sbl.sum()), lam_list=grid.lam.tolist(), sbl_list=sbl.tolist())

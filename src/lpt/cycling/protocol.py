@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from lpt.constants import SECONDS_PER_HOUR, ZERO_CELSIUS_K
 from lpt.errors import LptError
 
 StepKind = Literal["charge", "discharge", "hold", "rest"]
@@ -54,8 +55,8 @@ _FOR = re.compile(rf"^\s*(?:or\s+)?for\s+{_DURATION}", re.IGNORECASE)
 _UNTIL_V = re.compile(rf"^\s*(?:or\s+)?until\s+(?P<volt>{_NUM})\s*V\b", re.IGNORECASE)
 _UNTIL_I = re.compile(rf"^\s*(?:or\s+)?until\s+{_CURRENT}", re.IGNORECASE)
 _SECONDS = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0, "m": 60.0,
-            "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0, "h": 3600.0,
-            "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0}
+            "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0, "h": SECONDS_PER_HOUR,
+            "hr": SECONDS_PER_HOUR, "hrs": SECONDS_PER_HOUR, "hour": SECONDS_PER_HOUR, "hours": SECONDS_PER_HOUR}
 
 
 @dataclass(frozen=True)
@@ -185,9 +186,9 @@ def parse_step(text: str, index: int = 1) -> Step:
         body = raw[: tm.start()].rstrip()
         unit = tm.group("tempunit").replace(" ", "").replace("°", "").lower()
         t = float(tm.group("temp"))
-        temperature_K = t if unit == "k" else t + 273.15
+        temperature_K = t if unit == "k" else t + ZERO_CELSIUS_K
         if not 150.0 < temperature_K < 500.0:
-            raise _bad(index, raw, f"temperature {temperature_K - 273.15:g} °C is outside -123 to 227 °C")
+            raise _bad(index, raw, f"temperature {temperature_K - ZERO_CELSIUS_K:g} °C is outside -123 to 227 °C")
 
     if m := _CC.match(body):
         cur = _current(m, index, raw)

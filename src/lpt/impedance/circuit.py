@@ -1,273 +1,51 @@
-"""Equivalent circuits from impedance.py's string syntax, parsed once and compiled.
+"""An equivalent circuit in the scikit-learn shape users know from impedance.py.
 
-``"R0-p(R1,CPE1)-p(R2,CPE2)-Wo1"``: elements are a registered element type followed
-by an identifier (digits, letters or ``_``), ``-`` joins in series, ``p(a,b,...)``
-joins in parallel and nests. impedance.py rebuilds and ``eval()``s the string on
-every residual call; here the string becomes a tree once and the tree becomes one
-vectorized function ``Z(P, f)`` over many parameter sets (rows of ``P``) together
-with its exact Jacobian, which is what makes batch fitting fast.
+``Circuit("R0-p(R1,C1)").fit(f, Z).predict(f)``: fitted values in ``parameters_``
+with ``stderr_`` beside them, ``to_json`` / ``from_json`` for saving.
 
-The scikit-learn shape is kept: ``Circuit("R0-p(R1,C1)").fit(f, Z).predict(f)``,
-fitted values in ``parameters_`` with ``stderr_`` beside them, ``to_json`` /
-``from_json`` for saving.
+The layers point one way: :mod:`lpt.impedance.compiled` parses and evaluates a
+circuit, :mod:`lpt.impedance.fit` fits a compiled circuit to spectra, and this module
+joins the two behind one class.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from lpt.errors import LptError, did_you_mean
-from lpt.impedance.constraints import parameter_map
-from lpt.impedance.elements import ELEMENTS, Element
-
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+from lpt.errors import LptError
+from lpt.impedance.compiled import CompiledCircuit
+from lpt.impedance.fit import fit_spectra
 
 
-@dataclass
-class Node:
-    """A node of the parsed circuit: an element, a series or a parallel connection."""
-
-    kind: str  # "element" | "series" | "parallel"
-    name: str = ""
-    element: Element | None = None
-    first_param: int = 0
-    children: list["Node"] = field(default_factory=list)
-    fused: str = ""  # "RC" or "RCPE": a parallel R-C / R-CPE arc evaluated in closed form
-
-    @property
-    def param_indices(self) -> list[int]:
-        if self.kind == "element":
-            return list(range(self.first_param, self.first_param + self.element.n_params))
-        return [i for c in self.children for i in c.param_indices]
-
-
-def element_type(name: str) -> str:
-    """impedance.py's rule: the element type is the name without digits and ``_``."""
-    return "".join(ch for ch in name if ch not in "0123456789_")
-
-
-class _Parser:
-    """Recursive-descent parser for ``series := term ('-' term)*``,
-    ``term := 'p(' series (',' series)+ ')' | NAME``."""
-
-    def __init__(self, text: str):
-        self.source = text
-        self.text = text.replace(" ", "")
-        self.pos = 0
-        self.n_params = 0
-        self.names: list[str] = []
-
-    def fail(self, what: str) -> None:
-        raise LptError(f'circuit "{self.source}": {what} at character {self.pos + 1}; '
-                       f'allowed are elements {", ".join(sorted(ELEMENTS))} followed by a number, '
-                       f'"-" for series and "p(a,b)" for parallel.')
-
-    def parse(self) -> Node:
-        if not self.text:
-            raise LptError("the circuit string is empty; write e.g. \"R0-p(R1,CPE1)\".")
-        node = self.series()
-        if self.pos != len(self.text):
-            self.fail(f'unexpected "{self.text[self.pos]}"')
-        return node
-
-    def series(self) -> Node:
-        terms = [self.term()]
-        while self.pos < len(self.text) and self.text[self.pos] == "-":
-            self.pos += 1
-            terms.append(self.term())
-        return terms[0] if len(terms) == 1 else Node("series", children=terms)
-
-    def term(self) -> Node:
-        t = self.text
-        if t.startswith("p(", self.pos):
-            self.pos += 2
-            branches = [self.series()]
-            while self.pos < len(t) and t[self.pos] == ",":
-                self.pos += 1
-                branches.append(self.series())
-            if self.pos >= len(t) or t[self.pos] != ")":
-                self.fail('missing ")"')
-            self.pos += 1
-            if len(branches) < 2:
-                self.fail("p() needs at least two branches")
-            return Node("parallel", children=branches)
-        m = _NAME.match(t, self.pos)
-        if not m:
-            self.fail(f'unexpected "{t[self.pos]}"' if self.pos < len(t) else "unexpected end")
-        name = m.group(0)
-        kind = element_type(name)
-        if kind not in ELEMENTS:
-            raise LptError(f'circuit "{self.source}": unknown element "{name}" (type "{kind}")'
-                           f'{did_you_mean(kind, ELEMENTS)}; allowed element types are '
-                           f'{", ".join(sorted(ELEMENTS))}.')
-        if name in self.names:
-            raise LptError(f'circuit "{self.source}": element name "{name}" is used twice; '
-                           f"give every element its own number.")
-        self.names.append(name)
-        self.pos = m.end()
-        node = Node("element", name=name, element=ELEMENTS[kind], first_param=self.n_params)
-        self.n_params += ELEMENTS[kind].n_params
-        return node
-
-
-def _mark_fused_arcs(node: Node) -> None:
-    """p(R,C) and p(R,CPE), the commonest arcs, get a closed form Z = R/(1 + R Y) with
-    Y the capacitive admittance: a third of the array operations of the general
-    parallel rule, which is what a fit's inner loop spends its time on."""
-    for c in node.children:
-        _mark_fused_arcs(c)
-    if node.kind == "parallel" and len(node.children) == 2 and all(c.kind == "element" for c in node.children):
-        types = sorted(c.element.name for c in node.children)
-        if types in (["C", "R"], ["CPE", "R"]):
-            node.fused = "RC" if types[0] == "C" else "RCPE"
-
-
-def _fused_arc(node: Node, P, omega, log_omega, jac: bool):
-    r_node = next(c for c in node.children if c.element.name == "R")
-    y_node = next(c for c in node.children if c.element.name != "R")
-    i_r, i_y = r_node.first_param, y_node.first_param
-    R = P[:, i_r, None]
-    if node.fused == "RC":
-        Y = 1j * omega * P[:, i_y, None]
-    else:
-        # Q (j omega)^alpha = Q omega^alpha (cos(alpha pi/2) + j sin(alpha pi/2))
-        alpha = P[:, i_y + 1, None]
-        Y = np.exp(alpha * log_omega) * (P[:, i_y, None] * np.exp(0.5j * np.pi * alpha))
-    Z = R / (1.0 + R * Y)
-    if not jac:
-        return Z, {}
-    Z2 = Z * Z
-    dZ = {i_r: Z2 / (R * R)}
-    if node.fused == "RC":
-        dZ[i_y] = -Z2 * (1j * omega)
-    else:
-        dY_dQ = Y / P[:, i_y, None]
-        dZ[i_y] = -Z2 * dY_dQ
-        dZ[i_y + 1] = -Z2 * Y * (log_omega + 0.5j * np.pi)
-    return Z, dZ
-
-
-def _leaves(node: Node) -> list[Node]:
-    if node.kind == "element":
-        return [node]
-    return [leaf for c in node.children for leaf in _leaves(c)]
-
-
-class Circuit:
-    """An equivalent circuit compiled from impedance.py's string syntax.
+class Circuit(CompiledCircuit):
+    """A compiled equivalent circuit that can be fitted.
 
     Parameters
     ----------
     circuit : str
         E.g. ``"R0-p(R1,CPE1)-p(R2,CPE2)-Wo1"``.
-    fixed : dict, optional
-        ``{name: value}`` held during fits (SI units).
-    bounds : dict, optional
-        ``{name: (lo, hi)}`` inside the element's domain.
-    links : dict, optional
-        ``{name: other}``: ``name`` takes the value of ``other`` (same kind and unit).
-        See :mod:`lpt.impedance.constraints`.
+    fixed, bounds, links : dict, optional
+        Parameter constraints, see :class:`lpt.impedance.compiled.CompiledCircuit`.
 
     Attributes
     ----------
     param_names : list of str
         impedance.py's names: ``R0``, ``CPE1_0``, ``CPE1_1``, ``Wo1_0`` ...
-    param_units : list of str
     parameters_, stderr_ : ndarray
-        Set by :meth:`fit`.
+        Set by :meth:`fit`, with ``at_bound_`` and ``undetermined_`` (parameter names).
     """
 
     def __init__(self, circuit: str, fixed: dict | None = None, bounds: dict | None = None,
                  links: dict | None = None):
-        if not isinstance(circuit, str):
-            raise LptError("the circuit must be a string such as \"R0-p(R1,CPE1)\".")
-        parser = _Parser(circuit)
-        self.circuit = circuit.replace(" ", "")
-        self.tree = parser.parse()
-        self.n_params = parser.n_params
-        self.elements = _leaves(self.tree)
-        self.param_names: list[str] = []
-        self.param_units: list[str] = []
-        self.param_kinds: list[str] = []
-        for leaf in self.elements:
-            e = leaf.element
-            for j in range(e.n_params):
-                self.param_names.append(leaf.name if e.n_params == 1 else f"{leaf.name}_{j}")
-                self.param_units.append(e.units[j])
-                self.param_kinds.append(e.kinds[j])
+        super().__init__(circuit, fixed=fixed, bounds=bounds, links=links)
         self.parameters_: np.ndarray | None = None
         self.stderr_: np.ndarray | None = None
         self.chi_square_: float | None = None
         self.converged_: bool | None = None
-        self._exchangeable = self._find_exchangeable_blocks()
-        _mark_fused_arcs(self.tree)
-        self.fixed = dict(fixed or {})
-        self.bounds = {k: tuple(v) for k, v in (bounds or {}).items()}
-        self.links = dict(links or {})
-        self.parameter_map = parameter_map(self.param_names, self.param_kinds, self.param_units,
-                                           self.circuit, self.fixed, self.bounds, self.links)
         self.at_bound_: list[str] = []
         self.undetermined_: list[str] = []
-
-    # -- evaluation -------------------------------------------------------------
-    def _as_inputs(self, P, f):
-        P = np.asarray(P, dtype=float)
-        single = P.ndim == 1
-        P = np.atleast_2d(P)
-        if P.shape[-1] != self.n_params:
-            raise LptError(f'circuit "{self.circuit}" has {self.n_params} parameters '
-                           f"({', '.join(self.param_names)}), got {P.shape[-1]}.")
-        omega = 2 * np.pi * np.asarray(f, dtype=float)
-        return P, omega, single
-
-    def impedance(self, P, f) -> np.ndarray:
-        """Z in ohm for parameter rows ``P`` (n_spectra, n_params) or (n_params,) and
-        frequencies ``f`` in Hz of shape (n_freq,) or (n_spectra, n_freq)."""
-        P, omega, single = self._as_inputs(P, f)
-        Z = self._eval(self.tree, P, omega, np.log(omega), jac=False)[0]
-        Z = np.broadcast_to(Z, (P.shape[0], omega.shape[-1]))
-        return Z[0] if single else Z
-
-    __call__ = impedance
-
-    def impedance_and_jacobian(self, P, f) -> tuple[np.ndarray, np.ndarray]:
-        """Z (n_spectra, n_freq) and the exact dZ/dP (n_spectra, n_freq, n_params)."""
-        P, omega, _ = self._as_inputs(P, f)
-        Z, dZ = self._eval(self.tree, P, omega, np.log(omega), jac=True)
-        shape = (P.shape[0], omega.shape[-1])
-        J = np.zeros(shape + (self.n_params,), dtype=complex)
-        for k, d in dZ.items():
-            J[..., k] = d
-        return np.broadcast_to(Z, shape), J
-
-    def _eval(self, node: Node, P, omega, log_omega, jac: bool):
-        """Return Z and {parameter index: dZ/dp} for a node (series: sum rule;
-        parallel: Z = 1/sum(1/Z_i), so dZ/dp = (Z/Z_i)^2 dZ_i/dp)."""
-        if node.fused:
-            return _fused_arc(node, P, omega, log_omega, jac)
-        if node.kind == "element":
-            e = node.element
-            cols = [P[:, node.first_param + j, None] for j in range(e.n_params)]
-            Z = e.impedance(cols, omega)
-            if not jac:
-                return Z, {}
-            return Z, {node.first_param + j: d for j, d in enumerate(e.jacobian(cols, omega, Z))}
-        parts = [self._eval(c, P, omega, log_omega, jac) for c in node.children]
-        if node.kind == "series":
-            Z = sum(z for z, _ in parts)
-            return Z, {k: d for _, dz in parts for k, d in dz.items()}
-        Z = 1.0 / sum(1.0 / z for z, _ in parts)
-        dZ = {}
-        if jac:
-            for z, dz in parts:
-                factor = (Z / z) ** 2
-                for k, d in dz.items():
-                    dZ[k] = factor * d
-        return Z, dZ
 
     def predict(self, f, parameters=None) -> np.ndarray:
         """Z of the fitted (or given) parameters at frequencies ``f`` in Hz."""
@@ -277,11 +55,8 @@ class Circuit:
                            "or pass parameters.")
         return self.impedance(p, f)
 
-    # -- fitting ----------------------------------------------------------------
     def fit(self, f, Z, weighting: str = "modulus", initial_guess=None) -> "Circuit":
         """Complex nonlinear least squares, see :func:`lpt.impedance.fit.fit_spectra`."""
-        from lpt.impedance.fit import fit_spectra
-
         result = fit_spectra(self, f, np.asarray(Z)[None, :] if np.ndim(Z) == 1 else Z,
                              weighting=weighting, initial_guess=initial_guess)[0]
         self.parameters_ = result.parameters
@@ -292,63 +67,6 @@ class Circuit:
         self.undetermined_ = result.undetermined
         return self
 
-    # -- canonical ordering of interchangeable arcs -----------------------------
-    def _find_exchangeable_blocks(self) -> list[list[list[int]]]:
-        """Series siblings p(R,C)/p(R,CPE) of identical layout are interchangeable:
-        swapping them leaves Z unchanged. Returns groups of their parameter indices
-        [R, C] or [R, Q, alpha] so fits can be put in one canonical order."""
-        groups: list[list[list[int]]] = []
-
-        def visit(node: Node):
-            if node.kind == "series":
-                by_layout: dict[tuple, list[list[int]]] = {}
-                for c in node.children:
-                    if c.kind == "parallel" and all(k.kind == "element" for k in c.children):
-                        types = tuple(k.element.name for k in c.children)
-                        if sorted(types) in (["C", "R"], ["CPE", "R"]):
-                            r = next(k for k in c.children if k.element.name == "R")
-                            q = next(k for k in c.children if k.element.name != "R")
-                            by_layout.setdefault(types, []).append(
-                                [r.first_param] + list(range(q.first_param, q.first_param + q.element.n_params)))
-                groups.extend(g for g in by_layout.values() if len(g) > 1)
-            for c in node.children:
-                visit(c)
-
-        visit(self.tree)
-        return groups
-
-    def canonical_order(self, P: np.ndarray, *others: np.ndarray, skip=()) -> tuple[np.ndarray, ...]:
-        """Reorder interchangeable arcs by increasing time constant, so the first
-        p(R,CPE) in the string is always the highest-frequency arc.
-
-        The time constant of an R-CPE arc is (R Q)^(1/alpha) (e.g. Orazem & Tribollet,
-        Electrochemical Impedance Spectroscopy, 2nd ed., Wiley 2017, ch. 14). ``others``
-        (e.g. standard errors) are permuted the same way.
-        """
-        P = np.array(P, dtype=float, copy=True)
-        others = tuple(np.array(o, dtype=float, copy=True) for o in others)
-        single = P.ndim == 1
-        P2 = np.atleast_2d(P)
-        o2 = [np.atleast_2d(o) for o in others]
-        for group in self._exchangeable:
-            if any(i in skip for block in group for i in block):
-                continue
-            idx = np.array(group)  # (k, n_block_params)
-            block = P2[:, idx]  # (n, k, m)
-            if idx.shape[1] == 2:
-                tau = block[..., 0] * block[..., 1]
-            else:
-                tau = (block[..., 0] * block[..., 1]) ** (1.0 / block[..., 2])
-            order = np.argsort(tau, axis=1)
-            rows = np.arange(P2.shape[0])[:, None, None]
-            src = idx[order]  # (n, k, m)
-            for arr in [P2] + o2:
-                arr[:, idx] = arr[rows, src]
-        if single:
-            return (P2[0],) + tuple(o[0] for o in o2)
-        return (P2,) + tuple(o2)
-
-    # -- persistence ------------------------------------------------------------
     def to_json(self) -> str:
         """The circuit string and fitted values as a JSON document."""
         doc = {"circuit": self.circuit, "parameters": None}
@@ -386,6 +104,3 @@ class Circuit:
             circuit.chi_square_ = doc.get("chi_square")
             circuit.converged_ = doc.get("converged")
         return circuit
-
-    def __repr__(self) -> str:
-        return f"Circuit({self.circuit!r})"

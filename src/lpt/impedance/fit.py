@@ -45,7 +45,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from lpt.errors import LptError, did_you_mean
-from lpt.impedance.circuit import Circuit
+from lpt.impedance.compiled import CompiledCircuit
 from lpt.impedance.constraints import ParameterMap
 from lpt.impedance.lm import Problem, levenberg_marquardt
 from lpt.impedance.starts import initial_guesses
@@ -93,7 +93,7 @@ def weights(Z: np.ndarray, weighting: str) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(np.abs(Z.real), floor), np.maximum(np.abs(Z.imag), floor)
 
 
-def chi_square(circuit: Circuit, P, f, Z, weighting: str = "modulus") -> np.ndarray:
+def chi_square(circuit: CompiledCircuit, P, f, Z, weighting: str = "modulus") -> np.ndarray:
     """Weighted sum of squared residuals of parameter rows ``P`` against data ``Z``.
 
     Use this to compare any fitter's parameters (e.g. impedance.py's) on the same
@@ -105,7 +105,7 @@ def chi_square(circuit: Circuit, P, f, Z, weighting: str = "modulus") -> np.ndar
     return (((Zm.real - Z.real) / wr) ** 2 + ((Zm.imag - Z.imag) / wi) ** 2).sum(axis=-1)
 
 
-def _user_starts(circuit: Circuit, initial_guess, n_spec: int) -> np.ndarray | dict | None:
+def _user_starts(circuit: CompiledCircuit, initial_guess, n_spec: int) -> np.ndarray | dict | None:
     if initial_guess is None:
         return None
     if isinstance(initial_guess, Mapping):
@@ -132,14 +132,14 @@ def _user_starts(circuit: Circuit, initial_guess, n_spec: int) -> np.ndarray | d
     return g
 
 
-def fit_spectra(circuit: Circuit | str, f, Z, weighting: str = "modulus",
+def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus",
                 initial_guess=None, polish: bool = True) -> list[FitResult]:
     """Fit one circuit to many spectra at once.
 
     Parameters
     ----------
-    circuit : Circuit or str
-        impedance.py string syntax; a :class:`Circuit` carries its constraints
+    circuit : CompiledCircuit or str
+        impedance.py string syntax; a :class:`CompiledCircuit` carries its constraints
         (``Circuit(text, fixed=..., bounds=..., links=...)``).
     f : array_like
         Frequencies in Hz, shape (n_freq,) shared or (n_spectra, n_freq).
@@ -159,7 +159,7 @@ def fit_spectra(circuit: Circuit | str, f, Z, weighting: str = "modulus",
         Interchangeable R-C/R-CPE arcs are reported in order of increasing time
         constant (:meth:`Circuit.canonical_order`) unless a constraint names them.
     """
-    circuit = Circuit(circuit) if isinstance(circuit, str) else circuit
+    circuit = CompiledCircuit(circuit) if isinstance(circuit, str) else circuit
     pmap: ParameterMap = circuit.parameter_map
     Z = np.atleast_2d(np.asarray(Z, dtype=complex))
     f = np.asarray(f, dtype=float)
@@ -211,7 +211,7 @@ def fit_spectra(circuit: Circuit | str, f, Z, weighting: str = "modulus",
     return results
 
 
-def _result(circuit: Circuit, pmap: ParameterMap, problem: Problem, theta, converged: bool,
+def _result(circuit: CompiledCircuit, pmap: ParameterMap, problem: Problem, theta, converged: bool,
             weighting: str, n_freq: int, n_distinct: int) -> FitResult:
     r, J = problem.residuals_theta(theta)
     chi2 = float(r @ r)
@@ -297,11 +297,11 @@ def _standard_errors(J: np.ndarray, chi2: float, p: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit_many(spectra, circuit: Circuit | str, weighting: str = "modulus",
+def fit_many(spectra, circuit: CompiledCircuit | str, weighting: str = "modulus",
              initial_guess=None) -> list[FitResult]:
-    """Fit every :class:`lpt.impedance.io.Spectrum`; spectra of equal length are
+    """Fit every :class:`lpt.io.Spectrum`; spectra of equal length are
     batched together."""
-    circuit = Circuit(circuit) if isinstance(circuit, str) else circuit
+    circuit = CompiledCircuit(circuit) if isinstance(circuit, str) else circuit
     out: list[FitResult | None] = [None] * len(spectra)
     groups: dict[int, list[int]] = {}
     for i, s in enumerate(spectra):

@@ -51,9 +51,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lpt.constants import EPSILON_0_F_CM, ZERO_CELSIUS_K, arrhenius
+from lpt.cycling.ocv import ocv_curve, practical_window
 from lpt.design import Design
-
-EPSILON_0_F_CM = 8.8541878128e-14  # vacuum permittivity, F cm⁻¹ (CODATA 2018)
+from lpt.interface.mechanisms import (
+    DOUBLE_LAYER_CAPACITANCE_F_CM2, FILM_CAPACITANCE_F_CM2, Mechanism, slot,
+)
+from lpt.interface.mechanisms.registry import CHARGE_TRANSFER_CPE_ALPHA, FILM_CPE_ALPHA
 
 # Relative permittivity of the SSE bulk (high-frequency, lattice), order of magnitude.
 # Sources: garnet LLZO ε_r ≈ 60 (bulk capacitance of dense Al/Ta-LLZO pellets,
@@ -83,11 +87,6 @@ DEFAULT_PERMITTIVITY = 20.0
 GRAIN_BOUNDARY_FRACTION_BY_FAMILY = {"garnet": 0.2, "nasicon": 0.5, "perovskite": 0.97}
 GRAIN_BOUNDARY_CAPACITANCE_RATIO = 100.0   # C_gb / C_bulk, brick layer d_grain/δ_gb
 
-FILM_CAPACITANCE_F_CM2 = 1e-6          # SEI / SLEI / interphase films
-DOUBLE_LAYER_CAPACITANCE_F_CM2 = 10e-6  # per area of electrode|ion-conductor contact
-FILM_CPE_ALPHA = 0.9
-CHARGE_TRANSFER_CPE_ALPHA = 0.85
-FARADAY_C_MOL = 96485.33212
 
 DEFAULT_FREQUENCIES_HZ = np.logspace(7, -2, 91)   # 10 MHz … 10 mHz, 10 per decade
 
@@ -200,14 +199,30 @@ def permittivity(sse) -> float:
     return PERMITTIVITY_BY_FAMILY.get(sse.family, DEFAULT_PERMITTIVITY)
 
 
+def _path_arcs(side: str, mechanisms: list[Mechanism], specific: dict[str, float], fraction: float,
+               area_cm2: float, prefix: str) -> list[Arc]:
+    """One arc per mechanism of a path: R = specific / (fraction · A), C = c · fraction · A."""
+    arcs = []
+    for m in mechanisms:
+        r = specific.get(m.name, 0.0)
+        if not r > 0 or not np.isfinite(r):
+            continue
+        r_ohm = r / (fraction * area_cm2)
+        if m.capacitance_F_cm2 is None:
+            arcs.append(Arc(f"{side}_{prefix}{m.name}", r_ohm, 0.0, 1.0, side))
+        else:
+            arcs.append(Arc(f"{side}_{prefix}{m.name}", r_ohm, m.capacitance_F_cm2 * fraction * area_cm2,
+                            m.cpe_alpha, side))
+    return arcs
+
+
 def stack_circuit(design: Design, temperature_C: float | None = None,
                   untreated: bool = False) -> StackCircuit:
     """Build the equivalent circuit of ``design`` (treated, or its untreated arm)."""
     from lpt import materials
     from lpt.interface import build_inputs, evaluate
-    from lpt.interface.model import arrhenius
 
-    T_K = None if temperature_C is None else temperature_C + 273.15
+    T_K = None if temperature_C is None else temperature_C + ZERO_CELSIUS_K
     x = build_inputs([design], untreated=untreated)
     r = evaluate(x, temperature_K=T_K)
     A = float(design.area_cm2)
@@ -233,45 +248,24 @@ def stack_circuit(design: Design, temperature_C: float | None = None,
     branches: dict[str, dict[str, list[Arc] | None]] = {}
     for side in ("anode", "cathode"):
         sr = getattr(r, side)
-        si = getattr(x, side)
-        comps = {k: float(v[0]) for k, v in sr.components_ohm_cm2.items()}
-        f_c = float(sr.contact_fraction[0])
         f_w = float(sr.wetted_fraction[0])
-        f_net = f_c * float(si.network_share[0])
-        f_dir = f_c - f_net
-        constr = comps.get("constriction", 0.0) / A
+        f_net = float(sr.network_contact_fraction[0])
+        f_dir = float(sr.contact_fraction[0]) - f_net
+        constr = float(sr.constriction_ohm_cm2[0]) / A
         if constr > 0:
             # same material, same dielectric relaxation time as the bulk (Eckhardt 2022)
             series.append(Arc(f"{side}_constriction", constr, tau_sse / constr, 1.0, "bulk"))
-        solid: list[Arc] | None = None
-        if f_net > 0:
-            solid = []
-            for k, v in comps.items():
-                if not k.startswith("solid_") or k == "solid_path" or not v > 0 or not np.isfinite(v):
-                    continue
-                what = k[len("solid_"):]
-                c_spec = DOUBLE_LAYER_CAPACITANCE_F_CM2 if what == "charge_transfer" else FILM_CAPACITANCE_F_CM2
-                alpha = CHARGE_TRANSFER_CPE_ALPHA if what == "charge_transfer" else FILM_CPE_ALPHA
-                solid.append(Arc(f"{side}_solid_{what}", v / A, c_spec * f_net * A, alpha, side))
-        liquid: list[Arc] = []
-        if f_w > 0:
-            for k in ("liquid_film", "slei", "sei"):
-                v = comps.get(k, 0.0)
-                if not v > 0 or not np.isfinite(v):
-                    continue
-                if k == "liquid_film":
-                    # ohmic drop in a µm liquid gap: its dielectric τ (ns) is far above
-                    # any measured frequency; a plain resistor
-                    liquid.append(Arc(f"{side}_{k}", v / A, 0.0, 1.0, side))
-                else:
-                    liquid.append(Arc(f"{side}_{k}", v / A, FILM_CAPACITANCE_F_CM2 * f_w * A,
-                                      FILM_CPE_ALPHA, side))
+        solid_r = {k: float(v[0]) for k, v in sr.solid_ohm_cm2.items()}
+        liquid_r = {k: float(v[0]) for k, v in sr.liquid_ohm_cm2.items()}
+        solid = _path_arcs(side, slot("solid", side), solid_r, f_net, A, "solid_") if f_net > 0 else None
+        liquid = _path_arcs(side, slot("liquid", side), liquid_r, f_w, A, "") if f_w > 0 else []
         direct: list[Arc] = []
         after: list[Arc] = []
         if side == "cathode":
             if f_dir > 0:
-                ct_d = comps.get("direct_charge_transfer", 0.0)
-                films = comps.get("direct_contact_path", 0.0) - ct_d
+                comps = sr.components_ohm_cm2
+                ct_d = float(comps["direct_charge_transfer"][0])
+                films = float(comps["direct_contact_path"][0]) - ct_d
                 if films > 0:
                     direct.append(Arc("cathode_direct_films", films / A,
                                       FILM_CAPACITANCE_F_CM2 * f_dir * A, FILM_CPE_ALPHA, side))
@@ -287,13 +281,12 @@ def stack_circuit(design: Design, temperature_C: float | None = None,
     util = float(r.cathode_utilization[0])
 
     z0, tau_d = _cathode_diffusion(design, x, util, T)
-    return StackCircuit(design.name, T - 273.15, A, series, branches, z0, tau_d, notes)
+    return StackCircuit(design.name, T - ZERO_CELSIUS_K, A, series, branches, z0, tau_d, notes)
 
 
 def _cathode_diffusion(design: Design, x, utilization: float, T_K: float) -> tuple[float | None, float | None]:
     """Finite-space Warburg of Li diffusion in the (connected) cathode particles."""
     from lpt import materials
-    from lpt.interface.model import arrhenius
 
     cath = materials.get(design.cathode.material)
     D = getattr(cath, "diffusivity_cm2_s", None)
@@ -310,19 +303,20 @@ def _cathode_diffusion(design: Design, x, utilization: float, T_K: float) -> tup
     return tau / c_int, tau
 
 
+# |dU/dSOC| of a cathode without an OCV table in the knowledge base: a sloping
+# layered oxide's typical value over its practical window (estimate)
+UNKNOWN_OCV_SLOPE_V = 0.5
+
+
 def _ocv_slope_V(cath) -> float:
     """|dU/dSOC| at the middle of the practical window, floored at 20 mV (flat LFP plateau)."""
-    try:
-        from lpt.cycling.cell import _ocv_row, practical_window
-
-        y_ch, y_dis = practical_window(cath.id)
-        u = _ocv_row(cath.id)
-        y = np.linspace(0, 1, len(u))
-        ym, dy = 0.5 * (y_ch + y_dis), 0.05 * (y_dis - y_ch)
-        slope = abs(np.interp(ym + dy, y, u) - np.interp(ym - dy, y, u)) / (2 * dy) * (y_dis - y_ch)
-        return float(max(slope, 0.02))
-    except Exception:  # no OCV table: a sloping-cathode typical value
-        return 0.5
+    if cath.ocv_file is None:
+        return UNKNOWN_OCV_SLOPE_V
+    y_ch, y_dis = practical_window(cath.id)
+    y, u = ocv_curve(cath.id)
+    ym, dy = 0.5 * (y_ch + y_dis), 0.05 * (y_dis - y_ch)
+    slope = abs(np.interp(ym + dy, y, u) - np.interp(ym - dy, y, u)) / (2 * dy) * (y_dis - y_ch)
+    return float(max(slope, 0.02))
 
 
 def simulate_spectrum(design: Design, frequencies_Hz=None, temperature_C: float | None = None,
@@ -341,7 +335,7 @@ def simulate_spectrum(design: Design, frequencies_Hz=None, temperature_C: float 
 
 
 def spectrum_json(design: Design, temperature_C: float | None = None, untreated: bool = False) -> dict:
-    """The ``lpt eis simulate --json`` document (CONTRACT.md keys + extras)."""
+    """The ``lpt eis simulate --json`` document (docs/cli.md keys + extras)."""
     s = simulate_spectrum(design, temperature_C=temperature_C, untreated=untreated)
     c: StackCircuit = s["circuit"]
     return {

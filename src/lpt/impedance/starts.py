@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import find_peaks
 
-from lpt.impedance.circuit import Circuit, Node
+from lpt.impedance.compiled import CompiledCircuit, Node
 
 DIFFUSION = ("W", "Wo", "Ws", "Wop", "Wsp")
 
@@ -32,7 +32,7 @@ _VARIANTS = [
 ]
 
 
-def initial_guesses(circuit: Circuit, f: np.ndarray, Z: np.ndarray) -> np.ndarray:
+def initial_guesses(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """Starting parameter sets (n_starts, n_params) for one spectrum (see module doc)."""
     order = np.argsort(f)[::-1]  # high to low frequency
     f, Z = f[order], Z[order]

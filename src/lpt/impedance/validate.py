@@ -272,5 +272,5 @@ def z_hit(f, Z, threshold_percent: float = ZHIT_THRESHOLD_PERCENT) -> KKResult:
 
 
 def kramers_kronig_many(spectra, **kwargs) -> list[KKResult]:
-    """The lin-KK test for every :class:`lpt.impedance.io.Spectrum`."""
+    """The lin-KK test for every :class:`lpt.io.Spectrum`."""
     return [kramers_kronig(s.frequency_Hz, s.z, **kwargs) for s in spectra]

@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.interface.inputs import Inputs, build_inputs
 from lpt.interface.model import (
     Result, State, advance, arrhenius, evaluate, initial_state, interfacial_resistance,
     liquid_depleted,
 )
-from lpt.interface.params import parameters
+from lpt.parameters import parameters
 
 __all__ = [
     "Inputs", "Result", "State", "advance", "arrhenius", "asr_report", "build_inputs",
@@ -22,8 +23,8 @@ __all__ = [
 
 
 def asr_report(design: Design, temperature_C: float | None = None) -> dict:
-    """Treated and untreated ASR of both interfaces, keyed as CONTRACT.md's `lpt asr --json`."""
-    T = None if temperature_C is None else temperature_C + 273.15
+    """Treated and untreated ASR of both interfaces, keyed as docs/cli.md's `lpt asr --json`."""
+    T = None if temperature_C is None else temperature_C + ZERO_CELSIUS_K
     treated = evaluate(build_inputs([design]), temperature_K=T)
     untreated = evaluate(build_inputs([design], untreated=True), temperature_K=T)
 
@@ -41,7 +42,7 @@ def asr_report(design: Design, temperature_C: float | None = None) -> dict:
 
     return {
         "design": design.name,
-        "temperature_c": float(treated.temperature_K[0] - 273.15),
+        "temperature_c": float(treated.temperature_K[0] - ZERO_CELSIUS_K),
         "bulk_ohm_cm2": float(treated.bulk_ohm_cm2[0]),
         "interfaces": {"anode": side("anode"), "cathode": side("cathode")},
         "cathode_utilization": {"treated": float(treated.cathode_utilization[0]),

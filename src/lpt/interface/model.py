@@ -1,8 +1,9 @@
 """The interface model: ASR of treated and untreated SSE|electrode interfaces.
 
 Pure, vectorized functions over :class:`~lpt.interface.inputs.Inputs` (one array
-entry per design).  Each mechanism is a small function with the signature
-``mechanism(side, state, T_K, x) -> arrays`` so that adding one touches one place.
+entry per design).  Each mechanism is a function of one
+:class:`~lpt.interface.mechanisms.SideView`, registered in a slot
+(:mod:`lpt.interface.mechanisms`); this module sums the slots.
 Equations, symbols and references: docs/model.md.
 
 Per interface, current flows through two parallel paths that share the
@@ -23,18 +24,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from lpt.constants import F_C_MOL, K_B_EV, R_J_MOLK
+from lpt.constants import F_C_MOL, R_J_MOLK, arrhenius
 from lpt.interface.inputs import Inputs, SideInputs
-from lpt.interface.params import parameters
+from lpt.interface.mechanisms import Growth, SideView, slot
+from lpt.interface.mechanisms.contact import constriction_asr
+from lpt.parameters import parameters
 
 
-def arrhenius(Ea_eV: np.ndarray | float, T_K: np.ndarray | float) -> np.ndarray:
-    """Conductance (or rate) factor relative to the reference temperature (25 °C)."""
-    T_ref = parameters().reference_temperature_C + 273.15
-    return np.exp(np.multiply(Ea_eV, -(1.0 / np.asarray(T_K) - 1.0 / T_ref) / K_B_EV))
-
-
-@dataclass
+@dataclass(frozen=True)
 class SideState:
     """How one interface has evolved (arrays, one entry per design)."""
 
@@ -47,7 +44,7 @@ class SideState:
     li_consumed_mAh_cm2: np.ndarray  # Li metal turned into SEI under the liquid
 
 
-@dataclass
+@dataclass(frozen=True)
 class State:
     anode: SideState
     cathode: SideState
@@ -71,71 +68,12 @@ def initial_state(x: Inputs) -> State:
                  solid_network_retention=np.ones(x.n))
 
 
-# --- mechanisms -------------------------------------------------------------
-
 def contact_fraction(pressure_MPa: np.ndarray, hardness_MPa: np.ndarray) -> np.ndarray:
     """Bowden–Tabor real contact fraction of yielding asperities, saturating at 1."""
     return pressure_MPa / (pressure_MPa + hardness_MPa)
 
 
-def liquid_saturation(s: SideInputs, st: SideState) -> np.ndarray:
-    """Fraction of the open volume (interface gap + cathode pores) that liquid fills.
-
-    Capillarity fills gap and pores alike; more liquid than the open volume stays as
-    a reservoir at the edges and refills what reactions consume.
-    """
-    remaining = np.maximum(s.liquid_cm3_cm2 - st.liquid_consumed_cm3_cm2, 0.0)
-    return np.minimum(1.0, remaining / np.maximum(s.open_volume_cm3_cm2, 1e-12))
-
-
-def _fractions(s: SideInputs, st: SideState, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    f_c = contact_fraction(p, s.hardness_MPa) * st.contact_retention
-    sat = liquid_saturation(s, st)
-    f_w = (1.0 - f_c) * s.wettability * sat
-    return f_c, f_w, sat
-
-
-def constriction_asr(sigma: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """Holm constriction of spots of radius a covering a fraction phi (CMY correction)."""
-    P = parameters()
-    a = P.contact_spot_radius_um * 1e-4
-    phi = np.clip(phi, 1e-9, 1.0)
-    return np.pi * a / (4.0 * sigma * phi) * (1.0 - np.sqrt(phi)) ** P.constriction_exponent
-
-
-def solid_path(s: SideInputs, st: SideState, T: np.ndarray, side: str) -> dict[str, np.ndarray]:
-    """Specific resistances (per contact area) of a solid SSE|electrode contact."""
-    P = parameters()
-    g_int = arrhenius(P.interphase_activation_energy_eV, T)
-    interphase = np.sqrt(st.interphase_r2) / g_int
-    contam = np.where(
-        s.contamination,
-        P.garnet_contamination_thickness_nm * 1e-7
-        / (P.garnet_contamination_conductivity_S_cm * arrhenius(P.garnet_contamination_activation_energy_eV, T)),
-        0.0,
-    )
-    layer = s.layer_ohm_cm2 / arrhenius(s.layer_Ea_eV, T)
-    if side == "anode":
-        # linearized Butler–Volmer at the Li|SSE contact: R_ct = RT / (F i0)
-        i0 = P.li_sse_exchange_current_mA_cm2 * 1e-3 * g_int
-        ct = np.where(s.is_li, R_J_MOLK * T / (F_C_MOL * i0), 0.0)
-    else:
-        ct = np.zeros_like(T)
-    return {"interphase": interphase, "contamination": contam, "reaction_layer": layer,
-            "charge_transfer": ct}
-
-
-def liquid_path(s: SideInputs, st: SideState, T: np.ndarray) -> dict[str, np.ndarray]:
-    """Specific resistances (per wetted area) of the liquid (or polymer) path."""
-    P = parameters()
-    gap = P.interface_gap_um * 1e-4
-    film = gap / (s.film_sigma_S_cm * arrhenius(s.film_Ea_eV, T))
-    transfer = np.sqrt(st.transfer_r2) / arrhenius(s.transfer_Ea_eV, T)
-    sei = np.sqrt(st.sei_r2) / arrhenius(P.interphase_activation_energy_eV, T)
-    return {"liquid_film": film, "slei": transfer, "sei": sei}
-
-
-@dataclass
+@dataclass(frozen=True)
 class SideResult:
     asr_ohm_cm2: np.ndarray
     components_ohm_cm2: dict[str, np.ndarray]
@@ -146,9 +84,12 @@ class SideResult:
     constriction_ohm_cm2: np.ndarray
     network_ohm_cm2: np.ndarray       # solid-network ‖ liquid paths (per geometric area)
     direct_conductance_S_cm2: np.ndarray  # solid contacts onto active particles (cathode)
+    network_contact_fraction: np.ndarray  # solid contacts into the ionic network
+    solid_ohm_cm2: dict[str, np.ndarray]   # each solid mechanism, per contact area
+    liquid_ohm_cm2: dict[str, np.ndarray]  # each liquid mechanism, per wetted area
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
     temperature_K: np.ndarray
     bulk_ohm_cm2: np.ndarray
@@ -169,7 +110,12 @@ def contact_charge_transfer(x: Inputs, T: np.ndarray) -> np.ndarray:
     return R_J_MOLK * T / (F_C_MOL * i0)
 
 
-def interface_asr(x: Inputs, s: SideInputs, st: SideState, T: np.ndarray, side: str) -> SideResult:
+def _per_area(r: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """A specific resistance over the area fraction it acts on (∞ where there is none)."""
+    return np.where(f > 0, r / np.where(f > 0, f, 1.0), np.inf)
+
+
+def interface_asr(x: Inputs, side: str, st: SideState, T: np.ndarray) -> SideResult:
     """Constriction, and the solid-network, direct-contact and liquid paths of one side.
 
     The returned ``asr_ohm_cm2`` is constriction + network ‖ liquid; at the cathode,
@@ -177,12 +123,14 @@ def interface_asr(x: Inputs, s: SideInputs, st: SideState, T: np.ndarray, side: 
     active material that sits behind it (direct contacts end on a particle, whose
     charge transfer the cycling model's kinetics carries).
     """
-    f_c, f_w, sat = _fractions(s, st, x.pressure_MPa)
+    s: SideInputs = getattr(x, side)
+    v = SideView(x, side, s, st, T)
+    f_c, f_w, sat = v.contact_fraction, v.wetted_fraction, v.saturation
     sigma = x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, T)
-    solid = solid_path(s, st, T, side)
-    liquid = liquid_path(s, st, T)
-    r_s = sum(solid.values())
-    r_l = sum(liquid.values())
+    solid = {m.name: m.function(v) for m in slot("solid", side)}
+    liquid = {m.name: m.function(v) for m in slot("liquid", side)}
+    r_s = sum(solid.values(), np.zeros_like(T))
+    r_l = sum(liquid.values(), np.zeros_like(T))
     f_net = f_c * s.network_share
     f_dir = f_c - f_net
     r_ct = contact_charge_transfer(x, T) if side == "cathode" else np.zeros_like(T)
@@ -193,20 +141,15 @@ def interface_asr(x: Inputs, s: SideInputs, st: SideState, T: np.ndarray, side: 
         g_dir = np.where(f_dir > 0, f_dir / r_d, 0.0)
         network = np.where(g_net + g_liq > 0, 1.0 / (g_net + g_liq), np.inf)
         constr = constriction_asr(sigma, f_c + f_w)
-        asr = constr + network
-        comps = {"constriction": constr,
-                 "solid_path": np.where(f_net > 0, r_s / np.where(f_net > 0, f_net, 1.0), np.inf),
-                 "liquid_path": np.where(f_w > 0, r_l / np.where(f_w > 0, f_w, 1.0), np.inf)}
-        for k, v in solid.items():
-            comps[f"solid_{k}"] = np.where(f_net > 0, v / np.where(f_net > 0, f_net, 1.0), np.inf)
+        comps = {"constriction": constr, "solid_path": _per_area(r_s, f_net), "liquid_path": _per_area(r_l, f_w)}
+        comps.update({f"solid_{k}": _per_area(r, f_net) for k, r in solid.items()})
         if side == "cathode":
-            comps["direct_contact_path"] = np.where(f_dir > 0, r_d / np.where(f_dir > 0, f_dir, 1.0), np.inf)
-            comps["direct_charge_transfer"] = np.where(f_dir > 0, r_ct / np.where(f_dir > 0, f_dir, 1.0), np.inf)
-        for k, v in liquid.items():
-            comps[k] = np.where(f_w > 0, v / np.where(f_w > 0, f_w, 1.0), np.inf)
+            comps["direct_contact_path"] = _per_area(r_d, f_dir)
+            comps["direct_charge_transfer"] = _per_area(r_ct, f_dir)
+        comps.update({k: _per_area(r, f_w) for k, r in liquid.items()})
         total = g_net + g_liq + g_dir
         share = np.where(total > 0, g_net / total, 1.0)
-    return SideResult(asr, comps, f_c, f_w, sat, share, constr, network, g_dir)
+    return SideResult(constr + network, comps, f_c, f_w, sat, share, constr, network, g_dir, f_net, solid, liquid)
 
 
 def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> tuple[np.ndarray, np.ndarray]:
@@ -237,21 +180,26 @@ def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> tuple[np.ndar
     return u, np.minimum(u_direct, u)
 
 
+def _temperature(x: Inputs, temperature_K) -> np.ndarray:
+    if temperature_K is None:
+        return x.temperature_K
+    return np.broadcast_to(np.asarray(temperature_K, float), (x.n,))
+
+
 def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | float | None = None) -> Result:
     """ASR of both interfaces, bulk, utilization and dendrite indicator for a batch."""
     st = initial_state(x) if st is None else st
-    T = x.temperature_K if temperature_K is None else np.broadcast_to(
-        np.asarray(temperature_K, float), (x.n,))
+    T = _temperature(x, temperature_K)
     bulk = x.sse_thickness_cm / (x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, T))
-    an = interface_asr(x, x.anode, st.anode, T, "anode")
-    ca = interface_asr(x, x.cathode, st.cathode, T, "cathode")
+    an = interface_asr(x, "anode", st.anode, T)
+    ca = interface_asr(x, "cathode", st.cathode, T)
     util, u_dir = cathode_utilization(x, ca, st)
     u_net = util - u_dir
     # the connected particles behind the network see its resistance, the directly
     # touched ones do not: the cycling model gets the utilization-weighted mean
     w = np.where(util > 0, u_net / np.maximum(util, 1e-300), 0.0)
     net = np.where(np.isfinite(ca.network_ohm_cm2), ca.network_ohm_cm2, 0.0)
-    ca.asr_ohm_cm2 = ca.constriction_ohm_cm2 + w * net
+    ca = replace(ca, asr_ohm_cm2=ca.constriction_ohm_cm2 + w * net)
     r_ct = contact_charge_transfer(x, T)
     ct = r_ct / (x.cathode_active_area_cm2_cm2 * np.maximum(u_net, 1e-9))
     with np.errstate(divide="ignore"):
@@ -279,43 +227,28 @@ def interfacial_resistance(r: Result) -> np.ndarray:
 
 # --- evolution --------------------------------------------------------------
 
-def _advance_side(x: Inputs, s: SideInputs, st: SideState, dt_h: np.ndarray, T: np.ndarray,
-                  strip_mAh_cm2: np.ndarray, i_mA_cm2: np.ndarray, side: str) -> SideState:
+def _advance_side(x: Inputs, side: str, st: SideState, dt_h: np.ndarray, T: np.ndarray,
+                  strip_mAh_cm2: np.ndarray, i_mA_cm2: np.ndarray) -> SideState:
+    """Apply every growth law of ``side`` over the interval (each from the start state)."""
     P = parameters()
-    f_c, f_w, sat = _fractions(s, st, x.pressure_MPa)
-    wet = (f_w > 0) & (sat > 0)
-    g = arrhenius(P.interphase_activation_energy_eV, T)
-    # SLEI + SEI: parabolic growth in resistance (thickness) with time, R^2 += k t
-    k_t = np.where(wet & s.consumes, s.transfer_growth_ohm2_cm4_h * arrhenius(s.transfer_Ea_eV, T), 0.0)
-    r_t_old = np.sqrt(st.transfer_r2)
-    transfer_r2 = st.transfer_r2 + k_t * dt_h
-    k_s = np.where(wet & s.consumes & s.is_li, s.sei_growth_ohm2_cm4_h * g, 0.0)
-    r_s_old = np.sqrt(st.sei_r2)
-    r_s_new = np.sqrt(st.sei_r2 + k_s * dt_h)
-    # fresh Li exposed by plating/stripping under the liquid re-forms SEI (linear per
-    # charge); it is shed with dead Li, so it consumes liquid without adding resistance
-    fresh_cm = np.where(wet & s.consumes & s.is_li,
-                        P.sei_per_cycle_nm_per_mAh_cm2 * 1e-7 * strip_mAh_cm2, 0.0)
-    sei_cm = (r_s_new - r_s_old) / P.film_resistivity_ohm_cm + fresh_cm
-    grown_cm = (np.sqrt(transfer_r2) - r_t_old) / P.film_resistivity_ohm_cm + sei_cm
-    consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * f_w * grown_cm
-    consumed = np.minimum(consumed, s.liquid_cm3_cm2)
+    s: SideInputs = getattr(x, side)
+    v = SideView(x, side, s, st, T, dt_h, strip_mAh_cm2, i_mA_cm2)
+    updates: dict[str, np.ndarray] = {}
+    film = li_film = 0.0
+    for m in slot("growth", side):
+        g: Growth = m.function(v)
+        clash = updates.keys() & g.state.keys()
+        if clash:
+            raise ValueError(f"growth law '{m.name}' sets {sorted(clash)}, which another law owns")
+        updates.update(g.state)
+        film = film + g.film_cm
+        li_film = li_film + g.li_film_cm
+    # films grown under the liquid consume it (volume of liquid per volume of film)
+    consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * v.wetted_fraction * film
     # the SEI on Li stores Li taken from the metal (the SLEI's Li comes from the SSE)
-    li = st.li_consumed_mAh_cm2 + f_w * sei_cm * P.sei_li_capacity_mAh_cm3
-    # mixed-conducting interphase keeps growing on the solid contacts (Wenzel 2016)
-    mci = (s.interphase == 2) & ~s.blocks_reduction
-    r2 = np.where(mci, st.interphase_r2 + 2.0 * P.mci_growth_ohm2_cm4_h * g * dt_h, st.interphase_r2)
-    keep = st.contact_retention
-    if side == "anode":
-        # voids: stripping faster than Li creep/vacancy diffusion refills the contact
-        i_lim = (P.void_limit_current_mA_cm2 * (1.0 + x.pressure_MPa / P.void_pressure_MPa)
-                 * arrhenius(P.li_self_diffusion_activation_energy_eV, T))
-        over = np.where(s.is_li & (i_mA_cm2 > i_lim),
-                        1.0 - i_lim / np.maximum(i_mA_cm2, 1e-12), 0.0)
-        keep = keep * np.clip(1.0 - P.void_contact_loss_per_mAh_cm2 * over * strip_mAh_cm2, 0.01, 1.0)
-    return SideState(age_h=st.age_h + dt_h, transfer_r2=transfer_r2, sei_r2=r_s_new ** 2,
-                     interphase_r2=r2, liquid_consumed_cm3_cm2=consumed, contact_retention=keep,
-                     li_consumed_mAh_cm2=li)
+    li = st.li_consumed_mAh_cm2 + v.wetted_fraction * li_film * P.sei_li_capacity_mAh_cm3
+    return replace(st, **updates, age_h=st.age_h + dt_h,
+                   liquid_consumed_cm3_cm2=np.minimum(consumed, s.liquid_cm3_cm2), li_consumed_mAh_cm2=li)
 
 
 def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=None,
@@ -328,13 +261,13 @@ def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=Non
     """
     P = parameters()
     n = x.n
-    T = x.temperature_K if temperature_K is None else np.broadcast_to(np.asarray(temperature_K, float), (n,))
+    T = _temperature(x, temperature_K)
     dt = np.broadcast_to(np.asarray(dt_h, float), (n,))
     q = np.broadcast_to(np.asarray(strip_mAh_cm2, float), (n,))
     i = np.broadcast_to(np.asarray(current_mA_cm2, float), (n,))
     cyc = np.broadcast_to(np.asarray(cycles, float), (n,))
-    an = _advance_side(x, x.anode, st.anode, dt, T, q, i, "anode")
-    ca = _advance_side(x, x.cathode, st.cathode, dt, T, q, i, "cathode")
+    an = _advance_side(x, "anode", st.anode, dt, T, q, i)
+    ca = _advance_side(x, "cathode", st.cathode, dt, T, q, i)
     # chemo-mechanics: particle breathing breaks solid contacts; liquid and polymer follow
     # (only the contacts the stack pressure does not hold can break: m -> m_inf)
     loss = np.clip(1.0 - P.chemomechanical_contact_loss * x.cathode_volume_change_percent, 0.0, 1.0)

@@ -21,7 +21,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from lpt.errors import LptError, did_you_mean
+from lpt import overrides
+from lpt.errors import LptError, did_you_mean, with_article
 
 Kind = Literal["solid_electrolyte", "liquid", "electrode", "additive", "precursor", "reagent"]
 Interphase = Literal["stable", "passivating", "mixed_conducting"]
@@ -196,9 +197,28 @@ def ocv_table(file: str) -> tuple[np.ndarray, np.ndarray]:
     return data[order, 0], data[order, 1]
 
 
-@functools.cache
 def load_all() -> dict[str, Material]:
-    """Every record of the knowledge base, by id (validated; cached)."""
+    """Every record of the knowledge base, by id (validated; cached), with the values
+    set by the user's parameter file (``materials.<id>.<field>``, :mod:`lpt.overrides`)."""
+    return _with_overrides(overrides.current())
+
+
+@functools.lru_cache(maxsize=64)
+def _with_overrides(overridden: tuple[tuple[str, float], ...]) -> dict[str, Material]:
+    shipped = _shipped()
+    if not overridden:
+        return shipped
+    out = dict(shipped)
+    for name, value in overridden:
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "materials" and parts[1] in out:
+            rec = out[parts[1]]
+            out[parts[1]] = rec.model_copy(update={parts[2]: value})
+    return out
+
+
+@functools.cache
+def _shipped() -> dict[str, Material]:
     out: dict[str, Material] = {}
     for file, model in _FILES.items():
         path = resources.files("lpt.materials") / "data" / file
@@ -231,17 +251,13 @@ def get(material_id: str, kind: str | tuple[str, ...] | None = None, *, field: s
     want = " or ".join(k.replace("_", " ") for k in kinds) if kinds else "material"
     if material_id in kb:
         raise LptError(
-            f"{field} '{material_id}' is {_article(kb[material_id].kind)} "
-            f"{kb[material_id].kind.replace('_', ' ')}, but {_article(want)} {want} is needed here."
+            f"{field} '{material_id}' is {with_article(kb[material_id].kind.replace('_', ' '))}, "
+            f"but {with_article(want)} is needed here."
         )
     raise LptError(
         f"{field} '{material_id}' is not a known {want}{did_you_mean(material_id, pool)};"
         f" see `lpt materials list`."
     )
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def by_kind(kind: str) -> list[Material]:

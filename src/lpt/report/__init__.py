@@ -132,14 +132,14 @@ def _measured_html(eis_files: list[str], model_spectrum: dict) -> str:
     """Fit, DRT and Arrhenius of measured spectra, beside the model."""
     from lpt.impedance.drt import calculate_drt
     from lpt.impedance.fit import fit_many
-    from lpt.impedance.io import read_many
+    from lpt.io import read_paths
     from lpt.impedance.validate import kramers_kronig
     from lpt.report import plots
     from lpt.report.html import esc, figure_to_img, table
 
     spectra = []
     for f in eis_files:
-        spectra += read_many(f)
+        spectra += read_paths([f])[0]
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"
     out = []
     curves = {"model (treated)": {**model_spectrum, "color": plots.COLORS["treated"]}}
@@ -244,10 +244,10 @@ def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: i
 def write_report(design: Design | str | Path, out: str | Path, eis_files: list[str] | None = None,
                  n_cycles: int | None = None) -> Path:
     """Build the report of ``design`` (a Design or a TOML path) and write it atomically."""
-    from lpt.report.html import write_atomic
+    from lpt.fileio import write_text_atomic
 
     d = design if isinstance(design, Design) else load_design(design)
-    return write_atomic(out, build_report(d, eis_files, n_cycles))
+    return write_text_atomic(out, build_report(d, eis_files, n_cycles), what="report")
 
 
 __all__ = ["SECTION_IDS", "build_report", "collect", "summary_rows", "write_report"]

@@ -7,11 +7,11 @@
 
 from lpt.sweep.chunk import ChunkSpec, evaluate_chunk
 from lpt.sweep.pareto import default_objectives, load_results, pareto_front, pareto_ranks, plot_front
-from lpt.sweep.run import RunSummary, run_sweep, write_atomic
+from lpt.sweep.run import RunSummary, run_sweep, write_parquet
 from lpt.sweep.spec import OUTPUTS, Plan, Sweep, expand, load_sweep
 
 __all__ = [
     "OUTPUTS", "ChunkSpec", "Plan", "RunSummary", "Sweep", "default_objectives", "evaluate_chunk",
     "expand", "load_results", "load_sweep", "pareto_front", "pareto_ranks", "plot_front", "run_sweep",
-    "write_atomic",
+    "write_parquet",
 ]

@@ -4,7 +4,7 @@ Layout of the output folder::
 
     DIR/sweep.json                           what this folder holds (sweep id, size, columns)
     DIR/chunk-00000-<id>.parquet             one finished chunk, rows = designs
-    DIR/.chunk-00003-<id>.parquet.<pid>.tmp  a chunk being written (never read)
+    DIR/.chunk-00003-<id>.parquet.<rnd>.tmp  a chunk being written (never read)
 
 A chunk's file appears under its final name only once complete: the table is written
 to a temporary name in ``DIR``, flushed and fsync'ed, then renamed with
@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from lpt.errors import LptError
+from lpt.fileio import atomic_file, write_text_atomic
 from lpt.sweep.chunk import ChunkSpec, evaluate_chunk
 from lpt.sweep.spec import Plan, Sweep, expand, load_sweep
 
@@ -53,7 +54,6 @@ class RunSummary:
     skipped: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
     designs_computed: int = 0
-    exact_groups: int = 0
     wall_s: float = 0.0
     compute_s: float = 0.0
 
@@ -71,31 +71,13 @@ class RunSummary:
 
 # --- files ----------------------------------------------------------------------------
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(table: pd.DataFrame, final: Path) -> None:
-    """Write ``table`` as Parquet at ``final``: temp name, fsync, rename, fsync the folder."""
+def write_parquet(table: pd.DataFrame, final: Path) -> None:
+    """Write ``table`` as Parquet at ``final`` atomically (:func:`lpt.fileio.atomic_file`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), fh, compression="lz4")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    _fsync_dir(final.parent)
+    with atomic_file(final, binary=True, what="chunk") as fh:
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), fh, compression="lz4")
 
 
 def _finished(path: Path, rows: int) -> bool:
@@ -147,9 +129,7 @@ def _prepare(plan: Plan, out: Path) -> None:
            "n_sampled": plan.n_sampled, "n_collapsed": plan.n_collapsed, "chunk_size": sw.chunk_size,
            "n_chunks": plan.n_chunks, "varied": sw.keys, "outputs": list(sw.outputs),
            "lpt_version": lpt.__version__}
-    tmp = out / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(doc, indent=2) + "\n")
-    os.replace(tmp, man)
+    write_text_atomic(man, json.dumps(doc, indent=2) + "\n", what="sweep manifest")
 
 
 # --- execution --------------------------------------------------------------------------
@@ -219,9 +199,8 @@ def run_sweep(
                 else:
                     table, stats = result
                     path = out / sw.chunk_name(i)
-                    write_atomic(table, path)
+                    write_parquet(table, path)
                     summary.computed.append(i)
-                    summary.exact_groups += stats["exact_groups"]
                     summary.designs_computed += stats["n"]
                     summary.compute_s += stats["seconds"]
                     if on_chunk_written is not None:

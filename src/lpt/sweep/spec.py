@@ -39,7 +39,6 @@ import copy
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +46,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt.design import THERAPIES, THERAPY_KEYS, Design, design_from_dict
+from lpt import therapies
+from lpt.design import Design, design_from_dict, therapy_keys
 from lpt.errors import LptError, did_you_mean
+from lpt.fileio import read_toml
 
 OUTPUTS = ("asr", "utilization", "capacity", "energy_density", "flammable", "cost", "screening",
            "cycle_life")
@@ -159,19 +160,6 @@ class Plan:
 
 # --- parsing -----------------------------------------------------------------------
 
-def _read_toml(path: Path, what: str) -> dict:
-    if not path.exists():
-        raise LptError(f"{path}: no such {what} file.")
-    if path.is_dir():
-        raise LptError(f"{path}: is a folder, a {what} TOML file is needed.")
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise LptError(f"{path}: is not UTF-8 text, a {what} TOML file is needed.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LptError(f"{path}: is not valid TOML ({exc}).") from None
-
-
 def _check_keys(table: Any, allowed: tuple[str, ...], where: str, src: Path) -> dict:
     if not isinstance(table, dict):
         raise LptError(f"{src}: '{where}' must be a table, got {type(table).__name__}.")
@@ -249,14 +237,14 @@ def _canonical(raw_sweep: dict, base_raw: dict) -> str:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and check a sweep file (not yet expanded); every problem is one sentence."""
     src = Path(path)
-    raw = _read_toml(src, "sweep")
+    raw = read_toml(src, "sweep")
     _check_keys(raw, _TOP_KEYS, "", src)
     if "base" not in raw or not isinstance(raw["base"], str) or not raw["base"].strip():
         raise LptError(f"{src}: 'base' must name the base design file, relative to the sweep file.")
     base_path = (src.parent / raw["base"]).resolve() if not Path(raw["base"]).is_absolute() else Path(raw["base"])
     if not base_path.exists():
         raise LptError(f"{src}: base design '{raw['base']}' does not exist (looked for {base_path}).")
-    base_raw = _read_toml(base_path, "design")
+    base_raw = read_toml(base_path, "design")
     design_from_dict(copy.deepcopy(base_raw), str(base_path))  # the base itself must be valid
 
     samp = _check_keys(raw.get("sampling", {}), _SAMPLING_KEYS, "sampling", src)
@@ -295,12 +283,6 @@ def load_sweep(path: str | Path) -> Sweep:
         if o not in OUTPUTS:
             raise LptError(f"{src}: [outputs] '{o}' is not an output{did_you_mean(o, OUTPUTS)}; "
                            f"allowed: {', '.join(OUTPUTS)}.")
-    if "cycle_life" in include:
-        from lpt.sweep.chunk import cycle_life_available
-
-        if not cycle_life_available():
-            raise LptError(f"{src}: [outputs] 'cycle_life' needs lpt.cycling.life.cycle_life, which this "
-                           f"version of lpt does not have yet; remove it from include.")
     cycles = outs.get("cycles")
     if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
         raise LptError(f"{src}: [outputs] cycles must be a whole number of at least 1, got {cycles!r}.")
@@ -341,8 +323,8 @@ def raw_design(base_raw: dict, values: dict[str, Any]) -> dict:
             node[parts[-1]] = _plain(val)
     for side in SIDES:
         iface = raw.get("interfaces", {}).get(side) if isinstance(raw.get("interfaces"), dict) else None
-        if isinstance(iface, dict) and iface.get("therapy") in THERAPY_KEYS:
-            need, may = THERAPY_KEYS[iface["therapy"]]
+        if isinstance(iface, dict) and iface.get("therapy") in therapies.THERAPIES:
+            need, may = therapy_keys(iface["therapy"])
             for k in list(iface):
                 if k != "therapy" and k not in need | may:
                     del iface[k]
@@ -355,7 +337,7 @@ def _applies(key: str, therapy: np.ndarray) -> np.ndarray:
     if len(parts) != 3 or parts[0] != "interfaces" or parts[1] not in SIDES or parts[2] == "therapy":
         return np.ones(len(therapy), bool)
     uniq, inv = np.unique(np.asarray(therapy, dtype=str), return_inverse=True)
-    return np.array([parts[2] in THERAPY_KEYS[t][0] | THERAPY_KEYS[t][1] for t in uniq], bool)[inv]
+    return np.array([parts[2] in therapy_keys(t)[0] | therapy_keys(t)[1] for t in uniq], bool)[inv]
 
 
 # --- expansion -----------------------------------------------------------------------
@@ -417,9 +399,9 @@ def _therapies(sweep: Sweep, frame: pd.DataFrame, side: str) -> np.ndarray:
     else:
         vals = np.full(len(frame), _base_value(sweep.base_raw, key) or "none", dtype=object)
     for t in pd.unique(vals):
-        if t not in THERAPIES:
+        if t not in therapies.THERAPIES:
             raise LptError(f"{sweep.source}: field '{key}' = '{t}' is not a therapy"
-                           f"{did_you_mean(str(t), THERAPIES)}; allowed: {', '.join(THERAPIES)}.")
+                           f"{did_you_mean(str(t), therapies.names())}; allowed: {', '.join(therapies.names())}.")
     return vals
 
 
@@ -568,7 +550,7 @@ def apply_values(design: Design, values: dict[str, Any]) -> Design:
     for attr, changes in sections.items():
         cur = getattr(design, attr)
         if attr.endswith("_interface"):
-            need, may = THERAPY_KEYS[changes.get("therapy", cur.therapy)]
+            need, may = therapy_keys(changes.get("therapy", cur.therapy))
             changes = {k: v for k, v in changes.items() if k == "therapy" or k in need | may}
         top[attr] = dataclasses.replace(cur, **changes)
     return dataclasses.replace(design, **top) if top else design

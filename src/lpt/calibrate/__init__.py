@@ -1,0 +1,120 @@
+"""Calibrate the interface model to a lab's own cell (docs/calibration.md).
+
+>>> from lpt.calibrate import calibrate_files
+>>> doc = calibrate_files("examples/table1/llzo_nbuli_lfp.toml",
+...                       ["li_contact_hardness_MPa", "materials.LLZO.conductivity_S_cm"],
+...                       ["25C.csv", "40C.csv", "60C.csv"], temperatures_c=[25, 40, 60])
+
+Parameters are addressed by dotted name (:mod:`lpt.calibrate.names`); the objective,
+the prior and the uncertainty are in :mod:`lpt.calibrate.fit`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from lpt.calibrate.fit import Calibration, Estimate, Measurement, calibrate, model_spectra
+from lpt.calibrate.names import ParameterInfo, catalog, lookup, read_parameter_file, write_parameter_file
+from lpt.errors import LptError
+
+__all__ = ["Calibration", "Estimate", "Measurement", "ParameterInfo", "calibrate", "calibrate_files", "catalog",
+           "interfacial_resistance_ohm", "lookup", "model_spectra", "read_parameter_file", "write_parameter_file"]
+
+
+def interfacial_resistance_ohm(design, values: dict[str, float], temperature_C: float | None) -> float:
+    """The stack model's interfacial resistance (DC minus the high-frequency plateau), Ω."""
+    from lpt import overrides
+    from lpt.impedance.model import stack_circuit
+
+    with overrides.applied(values):
+        c = stack_circuit(design, temperature_C=temperature_C)
+        return c.dc_resistance_ohm() - c.high_frequency_resistance_ohm()
+
+
+def measurements_from_files(files: Sequence[str | Path], temperatures_c: Sequence[float] | None) -> list[Measurement]:
+    """One measurement per spectrum file (or sweep), each with its temperature."""
+    from lpt.io import read_paths
+
+    spectra, unreadable = read_paths([str(f) for f in files])
+    if unreadable:
+        file, why = unreadable[0]
+        raise LptError(f"{file}: {why}")
+    if temperatures_c is not None and len(temperatures_c) != len(spectra):
+        raise LptError(f"--temperatures-c gives {len(temperatures_c)} temperatures for {len(spectra)} spectra; "
+                       f"give one per spectrum, in the order of the files.")
+    out = []
+    for k, s in enumerate(spectra):
+        T = temperatures_c[k] if temperatures_c is not None else s.metadata.get("temperature_C")
+        if T is None:
+            raise LptError(f"{s.source}: the file states no temperature; give one per file with --temperatures-c.")
+        if not -60.0 <= float(T) <= 300.0:
+            raise LptError(f"{s.source}: temperature {float(T):g} °C is outside -60 to 300 °C "
+                           f"(a temperature in kelvin given as °C?).")
+        out.append(Measurement(np.asarray(s.frequency_Hz, float), np.asarray(s.z, complex), float(T), s.source))
+    return out
+
+
+def calibrate_files(design_path: str | Path, fit: Sequence[str], eis: Sequence[str | Path], *,
+                    temperatures_c: Sequence[float] | None = None, hold_out: int | None = None,
+                    out: str | Path | None = None) -> dict:
+    """Calibrate ``fit`` on the spectra ``eis``; write the parameter file ``out`` if it converged.
+
+    ``hold_out`` (0-based index of a spectrum) is left out of the fit and predicted.
+    Returns the ``lpt calibrate --json`` document (docs/cli.md).
+    """
+    from lpt.design import load_design
+
+    t0 = time.perf_counter()
+    design = load_design(design_path)
+    measurements = measurements_from_files(eis, temperatures_c)
+    held = None
+    if hold_out is not None:
+        if not 0 <= hold_out < len(measurements) or len(measurements) < 2:
+            raise LptError(f"--hold-out {hold_out} must name one of the {len(measurements)} spectra "
+                           f"(0 to {len(measurements) - 1}) and leave at least one to fit.")
+        held = measurements[hold_out]
+        measurements = [m for k, m in enumerate(measurements) if k != hold_out]
+    result = calibrate(design, list(fit), measurements)
+    if not result.converged:
+        raise LptError(f"the calibration did not converge ({result.message}); nothing was written. "
+                       f"Fit fewer parameters or check the spectra and their temperatures.")
+    doc = {
+        "design": design.name,
+        "converged": result.converged,
+        "parameters": {k: e.to_json() for k, e in result.parameters.items()},
+        "correlation": {a: {b: float(result.correlation[i, j]) for j, b in enumerate(result.parameters)}
+                        for i, a in enumerate(result.parameters)},
+        "noise_relative": result.noise_relative,
+        "chi_square": result.chi_square,
+        "n_points": result.n_points,
+        "evaluations": result.evaluations,
+        "spectra": [{"file": m.label, "temperature_C": m.temperature_C,
+                     "rms_relative_misfit": _rms_relative(m.z_ohm, z)} for m, z in zip(measurements, result.fitted)],
+        "not_identifiable": [k for k, e in result.parameters.items() if not e.identifiable],
+    }
+    if held is not None:
+        (z,) = model_spectra(design, [held], result.values)
+        doc["hold_out"] = {
+            "file": held.label, "temperature_C": held.temperature_C,
+            "rms_relative_misfit": _rms_relative(held.z_ohm, z),
+            "predicted_interfacial_resistance_ohm": interfacial_resistance_ohm(design, result.values,
+                                                                               held.temperature_C),
+        }
+    if out is not None:
+        # only what the data determine is written; the rest keep their shipped values
+        kept = {k: e.value for k, e in result.parameters.items() if e.identifiable}
+        comments = {k: f"{e.unit}; 90 % interval {e.ci90[0]:.4g} to {e.ci90[1]:.4g}"
+                    for k, e in result.parameters.items() if e.identifiable}
+        skipped = [f"{k}: not identifiable from these spectra, left at {e.prior_value:.4g} {e.unit}"
+                   for k, e in result.parameters.items() if not e.identifiable]
+        doc["out"] = str(write_parameter_file(out, kept, comments, notes=skipped))
+    doc["wall_s"] = time.perf_counter() - t0
+    return doc
+
+
+def _rms_relative(measured: np.ndarray, model: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.abs(model - measured) ** 2 / np.abs(measured) ** 2)))

@@ -1,0 +1,76 @@
+"""``lpt parameters list`` and ``lpt calibrate``: the model's parameters by name, fitted to a lab's cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from lpt.cli.output import console, print_json
+
+parameters_app = typer.Typer(no_args_is_help=True, help="The model's parameters by dotted name.")
+
+
+@parameters_app.command("list")
+def list_parameters(
+    design: Path = typer.Argument(None, help="Design TOML file: list the global parameters and its materials'."),
+    json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Every parameter the model reads: name, value, unit, status (literature / derived / estimate / calibrated)."""
+    from rich.markup import escape
+
+    from lpt.calibrate import catalog
+    from lpt.design import load_design
+
+    rows = catalog(load_design(design) if design is not None else None)
+    if json:
+        print_json([{k: v for k, v in p.to_json().items() if k != "source"} for p in rows])
+        return
+    from rich.table import Table
+
+    t = Table(show_header=True)
+    for col in ("name", "value", "unit", "status"):
+        t.add_column(col, justify="right" if col == "value" else "left")
+    for p in rows:
+        t.add_row(escape(p.name), f"{p.value:.4g}", p.unit, p.status)
+    console().print(t)
+
+
+def calibrate(
+    design: Path = typer.Argument(..., help="Design TOML file of the measured cell."),
+    fit: list[str] = typer.Option(..., "--fit", help="Parameter to fit (dotted name; repeat the option)."),
+    eis: list[Path] = typer.Option(..., "--eis", help="Spectrum file or folder (repeat the option)."),
+    temperatures_c: list[float] = typer.Option(None, "--temperatures-c",
+                                               help="Temperature of each spectrum, °C, in file order."),
+    hold_out: int = typer.Option(None, "--hold-out", help="Index (0-based) of a spectrum to leave out and predict."),
+    out: Path = typer.Option(..., "--out", help="Parameter file to write (TOML), e.g. cal.toml."),
+    json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Fit named interface-model parameters to measured spectra through the stack impedance model."""
+    from rich.markup import escape
+
+    from lpt.calibrate import calibrate_files
+    from lpt.errors import LptError
+
+    if out.suffix.lower() != ".toml":
+        raise LptError(f"--out {out}: a parameter file is TOML; name it *.toml.")
+    if out.resolve() in {Path(p).resolve() for p in [design, *eis]}:
+        raise LptError(f"--out {out} is one of the inputs; choose another file.")
+    doc = calibrate_files(design, fit, eis, temperatures_c=temperatures_c or None, hold_out=hold_out, out=out)
+    if json:
+        print_json(doc)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{escape(doc['design'])}: {doc['n_points']} points, noise {doc['noise_relative']:.2%}")
+    for col in ("parameter", "value", "90 % interval", "identifiable"):
+        t.add_column(col)
+    for name, p in doc["parameters"].items():
+        ci = "—" if p["ci90"] is None else f"{p['ci90'][0]:.4g} – {p['ci90'][1]:.4g}"
+        t.add_row(escape(name), f"{p['value']:.4g} {p['unit']}", ci, "yes" if p["identifiable"] else "no")
+    con = console()
+    con.print(t)
+    if "hold_out" in doc:
+        h = doc["hold_out"]
+        con.print(f"held out {escape(h['file'])}: predicted with {h['rms_relative_misfit']:.1%} RMS misfit")
+    con.print(f"written: {escape(doc['out'])}")

@@ -1,0 +1,54 @@
+"""What the CLI prints: one JSON document on stdout, rich tables, one-sentence errors.
+
+Every command prints through these few functions so that the promises of docs/cli.md
+hold in one place: ``--json`` writes exactly one JSON document on stdout (NaN and
+infinity become ``null``), progress and messages go to stderr, and a failure is one
+line ``error: <sentence>`` on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe copy: NaN/inf become null, NumPy scalars become Python numbers."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "tolist") and not isinstance(obj, (str, bytes)):
+        return _clean(obj.tolist())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    """The one JSON document a ``--json`` command prints on stdout."""
+    sys.stdout.write(json.dumps(_clean(obj), indent=2) + "\n")
+
+
+def console():
+    """A rich console on stdout, for the tables a command prints without ``--json``."""
+    from rich.console import Console
+
+    return Console()
+
+
+def err_console():
+    """A rich console on stderr: progress bars and notes that must not mix with JSON.
+    A note stays one line however long its path (no wrapping at the terminal width)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True)
+
+
+def print_error(sentence: str) -> None:
+    """The one line a failing command leaves on stderr."""
+    text = " ".join(str(sentence).split())  # a message from below may carry newlines
+    sys.stderr.write(f"error: {text}\n")
+    sys.stderr.flush()

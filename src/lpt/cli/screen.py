@@ -1,0 +1,42 @@
+"""``lpt screen``: a design's pairs (liquid, SSE, electrodes) against the known chemistry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from lpt.cli.output import console, print_json
+
+_SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+_VERDICT_STYLE = {"incompatible": "bold red", "caution": "bold yellow", "compatible": "bold green"}
+
+
+def screen(
+    design: Path = typer.Argument(..., help="Cell design TOML file.", show_default=False),
+    untreated: bool = typer.Option(False, "--untreated", help="Screen the cell without its therapies (baseline = true interfaces stay)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+) -> None:
+    """Screen a design's pairs (liquid/SSE/electrodes) against the known chemistry."""
+    from lpt.design import load_design
+    from lpt.screening import screen as run_screen
+
+    result = run_screen(load_design(design), untreated=untreated)
+    if as_json:
+        print_json(result.to_json())
+        return
+
+    from rich.table import Table
+
+    arm = "untreated" if untreated else "treated"
+    table = Table(title=f"{result.design} ({arm})", show_lines=False)
+    table.add_column("severity")
+    table.add_column("code")
+    table.add_column("pair")
+    table.add_column("finding", overflow="fold")
+    for f in result.findings:
+        style = _SEVERITY_STYLE[f.severity]
+        table.add_row(f"[{style}]{f.severity}[/]", f.code, f.pair, f.message)
+    con = console()
+    con.print(table)
+    con.print(f"verdict: [{_VERDICT_STYLE[result.verdict]}]{result.verdict}[/]")

@@ -1,0 +1,65 @@
+"""``lpt simulate``: cycle a design with its interfaces evolving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from lpt.cli.output import console, err_console, print_json
+
+
+def simulate(
+    design: Path = typer.Argument(..., help="Design TOML file."),
+    cycles: int = typer.Option(None, "--cycles", help="Number of cycles (default: the design's [cycling] cycles, else 100)."),
+    protocol: str = typer.Option(None, "--protocol", help='Steps, e.g. "Charge at C/10 until 3.8 V; Discharge at 0.1C until 2.5 V".'),
+    temperature_c: float = typer.Option(None, "--temperature-c", help="Temperature, °C (default: the design's)."),
+    untreated: bool = typer.Option(False, "--untreated", help="Remove the therapies (interfaces marked baseline = true stay)."),
+    capacity_threshold: float = typer.Option(None, "--capacity-threshold", help="End when capacity falls below this fraction of the first cycle's (e.g. 0.8)."),
+    json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Capacity, coulombic efficiency and interface resistance per cycle, and why the run ended."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from lpt.cycling.life import simulate_designs
+    from lpt.design import load_design
+    from lpt.errors import LptError
+
+    d = load_design(design)
+    n = cycles if cycles is not None else (d.cycling.cycles or 100)
+    if not 1 <= n <= 100_000:
+        raise LptError(f"--cycles must be between 1 and 100000, got {n}.")
+    if temperature_c is not None and not (-40.0 <= temperature_c <= 200.0):
+        raise LptError(f"--temperature-c {temperature_c:g} is outside -40 to 200 °C.")
+    if capacity_threshold is not None and not (0.0 < capacity_threshold < 1.0):
+        raise LptError(f"--capacity-threshold must be between 0 and 1, got {capacity_threshold:g}.")
+    err = err_console()
+    with Progress(TextColumn("cycling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=n < 200) as bar:
+        task = bar.add_task("cycles", total=n)
+        res, _ = simulate_designs(
+            [d], n, protocol=protocol, temperature_C=temperature_c, untreated=untreated,
+            capacity_threshold=capacity_threshold,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    rec = res.design_record(0)
+    rec = {"design": d.name, "untreated": untreated, "protocol": res.protocol, **rec}
+    if json:
+        print_json(rec)
+        return
+    from rich.table import Table
+
+    con = console()
+    cyc = rec["cycles"]
+    con.print(f"[bold]{d.name}[/bold] ({'untreated' if untreated else 'treated'}) — "
+              f"{len(cyc)} cycles, ended: [bold]{rec['end_reason']}[/bold], {rec['wall_s']:.3f} s")
+    t = Table(show_header=True)
+    for col in ("cycle", "discharge mAh g⁻¹", "CE", "ASR anode Ω cm²", "ASR cathode Ω cm²", "liquid left"):
+        t.add_column(col, justify="right")
+    show = sorted({0, 1, len(cyc) // 4, len(cyc) // 2, 3 * len(cyc) // 4, len(cyc) - 1} & set(range(len(cyc))))
+    for k in show:
+        c = cyc[k]
+        t.add_row(str(c["cycle"]), f"{c['discharge_capacity_mAh_g']:.1f}", f"{c['coulombic_efficiency']:.4f}",
+                  f"{c['asr_anode_ohm_cm2']:.1f}", f"{c['asr_cathode_ohm_cm2']:.1f}",
+                  f"{c['liquid_remaining_fraction']:.1%}")
+    con.print(t)

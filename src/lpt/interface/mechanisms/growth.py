@@ -1,0 +1,70 @@
+"""How an interface changes with time and charge (docs/model.md §3).
+
+Each law returns a :class:`Growth` computed from the state at the start of the
+interval; :func:`lpt.interface.advance` applies them together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lpt.constants import arrhenius
+from lpt.interface.mechanisms.registry import Growth, SideView, mechanism
+
+
+def _film_cm(r2_old: np.ndarray, r2_new: np.ndarray, v: SideView) -> np.ndarray:
+    """Film thickness that a rise in resistance means (film resistivity ρ_film)."""
+    return (np.sqrt(r2_new) - np.sqrt(r2_old)) / v.parameters.film_resistivity_ohm_cm
+
+
+@mechanism("growth", reference="parabolic growth R² = R0² + k t: Liu, ..., Janek, Bruce, Joule 3 (2019) 2030")
+def slei_growth(v: SideView) -> Growth:
+    """SLEI + desolvation layer under a reacting liquid thickens parabolically."""
+    s, st = v.inputs, v.state
+    k = np.where(v.wet & s.consumes, s.transfer_growth_ohm2_cm4_h * arrhenius(s.transfer_Ea_eV, v.temperature_K), 0.0)
+    r2 = st.transfer_r2 + k * v.dt_h
+    return Growth({"transfer_r2": r2}, film_cm=_film_cm(st.transfer_r2, r2, v))
+
+
+@mechanism("growth", reference="Peled & Menkin, J. Electrochem. Soc. 164 (2017) A1703")
+def sei_growth(v: SideView) -> Growth:
+    """The Li|liquid SEI thickens parabolically; it stores Li taken from the metal."""
+    s, st = v.inputs, v.state
+    g = arrhenius(v.parameters.interphase_activation_energy_eV, v.temperature_K)
+    k = np.where(v.wet & s.consumes & s.is_li, s.sei_growth_ohm2_cm4_h * g, 0.0)
+    r2 = st.sei_r2 + k * v.dt_h
+    film = _film_cm(st.sei_r2, r2, v)
+    return Growth({"sei_r2": r2}, film_cm=film, li_film_cm=film)
+
+
+@mechanism("growth", reference="Fang et al., Nature 572 (2019) 511 (SEI Li⁺ vs dead Li per cycle)")
+def fresh_sei(v: SideView) -> Growth:
+    """Fresh Li exposed by plating/stripping under the liquid re-forms SEI (linear per
+    charge); it is shed with dead Li, so it consumes liquid and Li without adding resistance."""
+    s = v.inputs
+    film = np.where(v.wet & s.consumes & s.is_li,
+                    v.parameters.sei_per_cycle_nm_per_mAh_cm2 * 1e-7 * v.strip_mAh_cm2, 0.0)
+    return Growth(film_cm=film, li_film_cm=film)
+
+
+@mechanism("growth", reference="Wenzel et al., Chem. Mater. 28 (2016) 2400")
+def mixed_conducting_interphase(v: SideView) -> Growth:
+    """A mixed-conducting interphase keeps growing on the solid contacts, R² += 2 k t."""
+    P, s, st = v.parameters, v.inputs, v.state
+    g = arrhenius(P.interphase_activation_energy_eV, v.temperature_K)
+    mci = (s.interphase == 2) & ~s.blocks_reduction
+    return Growth({"interphase_r2": np.where(mci, st.interphase_r2 + 2.0 * P.mci_growth_ohm2_cm4_h * g * v.dt_h,
+                                             st.interphase_r2)})
+
+
+@mechanism("growth", sides=("anode",), reference="Krauskopf et al., ACS AMI 11 (2019) 14463; "
+           "Kasemchainan et al., Nat. Mater. 18 (2019) 1105")
+def voids(v: SideView) -> Growth:
+    """Stripping faster than Li creep and vacancy diffusion refill the contact opens voids."""
+    P, s = v.parameters, v.inputs
+    i_lim = (P.void_limit_current_mA_cm2 * (1.0 + v.x.pressure_MPa / P.void_pressure_MPa)
+             * arrhenius(P.li_self_diffusion_activation_energy_eV, v.temperature_K))
+    i = v.current_mA_cm2
+    over = np.where(s.is_li & (i > i_lim), 1.0 - i_lim / np.maximum(i, 1e-12), 0.0)
+    keep = np.clip(1.0 - P.void_contact_loss_per_mAh_cm2 * over * v.strip_mAh_cm2, 0.01, 1.0)
+    return Growth({"contact_retention": v.state.contact_retention * keep})

@@ -1,0 +1,1 @@
+"""One module per instrument format; :mod:`lpt.io.detect` holds the registry."""

@@ -1,0 +1,92 @@
+"""Global parameters of the interface model, read once from ``data/parameters.toml``.
+
+Every entry has a value, a status (literature / derived / estimate / calibrated) and a
+source; ``docs/model.md`` lists them.  Nothing here is per design or per Table 1 row.
+Each is addressable by its dotted name (``li_contact_hardness_MPa``,
+``slei.garnet.carbonate.r0_ohm_cm2``, ``sei.PF6.growth_ohm2_cm4_h``,
+``sei.film_resistivity_ohm_cm``); values set through :mod:`lpt.overrides` (a
+calibration file) replace the shipped ones, with status "calibrated".
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from lpt import overrides
+
+CALIBRATED_SOURCE = "set by the user's parameter file"
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: float
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Table:
+    r0_ohm_cm2: float
+    growth_ohm2_cm4_h: float
+    status: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Parameters:
+    scalars: dict[str, Entry]
+    slei: dict[str, Table]
+    sei: dict[str, Table]
+    sei_scalars: dict[str, Entry]
+
+    def __getattr__(self, name: str) -> float:
+        try:
+            return self.scalars[name].value
+        except KeyError:
+            try:
+                return self.sei_scalars[name].value
+            except KeyError:
+                raise AttributeError(name) from None
+
+
+@functools.cache
+def raw_table() -> dict[str, Any]:
+    """``data/parameters.toml`` as shipped (do not modify: a cached, shared document)."""
+    return tomllib.loads((resources.files("lpt") / "data" / "parameters.toml").read_text())
+
+
+def parameters() -> Parameters:
+    """The parameters in force: the shipped table with the current overrides applied."""
+    return _parameters(overrides.current())
+
+
+def _apply(raw: dict[str, Any], name: str, value: float) -> None:
+    node = raw
+    parts = name.split(".")
+    for p in parts[:-1]:
+        node = node.get(p) if isinstance(node, dict) else None
+        if node is None:
+            return  # not a parameter of this table (e.g. a knowledge-base value)
+    leaf = parts[-1]
+    if isinstance(node.get(leaf), dict) and "value" in node[leaf]:          # scalar entry
+        node[leaf] = {**node[leaf], "value": value, "status": "calibrated", "source": CALIBRATED_SOURCE}
+    elif leaf in node and isinstance(node[leaf], (int, float)):              # a field of a table row
+        node.update({leaf: value, "status": "calibrated", "source": CALIBRATED_SOURCE})
+
+
+@functools.lru_cache(maxsize=64)
+def _parameters(overridden: tuple[tuple[str, float], ...]) -> Parameters:
+    import copy
+
+    raw = copy.deepcopy(raw_table()) if overridden else raw_table()
+    for name, value in overridden:
+        _apply(raw, name, value)
+    scalars = {k: Entry(**v) for k, v in raw.items() if isinstance(v, dict) and "value" in v}
+    slei = {k: Table(**v) for k, v in raw["slei"].items()}
+    sei = {k: Table(**v) for k, v in raw["sei"].items() if "r0_ohm_cm2" in v}
+    sei_scalars = {k: Entry(**v) for k, v in raw["sei"].items() if "value" in v}
+    return Parameters(scalars=scalars, slei=slei, sei=sei, sei_scalars=sei_scalars)

@@ -1,0 +1,170 @@
+"""The shape every therapy has, the context it is filled from, and the registry."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from lpt import materials
+from lpt.errors import LptError, did_you_mean
+from lpt.parameters import Parameters, parameters
+
+# the keys of an [interfaces.<side>] table that name knowledge-base records, and their kind
+MATERIAL_KEYS = {"liquid": "liquid", "additive": "additive", "precursor": "precursor", "reagent": "reagent"}
+
+
+@dataclass(frozen=True)
+class SideContext:
+    """One interface of a group of designs that share every material: the records
+    resolved once, the design numbers of the group's rows as arrays."""
+
+    side: str                         # "anode" | "cathode"
+    interface: Any                    # lpt.design.Interface of the group's representative
+    sse: Any                          # knowledge-base records
+    electrode: Any
+    liquid: Any = None
+    additive: Any = None
+    precursor: Any = None
+    reagent: Any = None
+    numbers: Mapping[str, np.ndarray] = field(default_factory=dict)
+    effects: tuple[str, ...] = ()     # declared effects of the additive (and, on Li, the liquid)
+
+    @property
+    def parameters(self) -> Parameters:
+        return parameters()
+
+    @property
+    def is_li(self) -> bool:
+        """The electrode is Li metal or a Li alloy (voids, SEI, dendrites)."""
+        return self.side == "anode" and self.electrode.id in ("Li", "LiIn")
+
+    @property
+    def sse_class(self) -> str:
+        """SSE class of the SLEI table: garnets (Li2CO3/LiOH-covered) apart from other oxides."""
+        sse = self.sse
+        return {"sulfide": "sulfide", "polymer": "polymer", "composite": "polymer"}.get(
+            sse.chemistry, "garnet" if sse.family == "garnet" else "oxide")
+
+    def number(self, key: str) -> np.ndarray:
+        """A number of this interface's table (e.g. ``loading_uL_cm2``) for the group's rows."""
+        return self.numbers[f"interfaces.{self.side}.{key}"]
+
+
+class Therapy:
+    """Base of every therapy; subclasses set the class attributes and override the hooks."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    required_keys: ClassVar[frozenset[str]] = frozenset()
+    allowed_keys: ClassVar[frozenset[str]] = frozenset()
+    separates: ClassVar[bool] = True        # something sits between electrode and SSE
+    liquid_touches: ClassVar[bool] = False  # a liquid touches electrode and SSE at assembly
+    consumed: ClassVar[bool] = False        # it reacts away with time (lasts while the liquid lasts)
+    liquid_effects: ClassVar[bool] = False  # its liquid stays liquid on Li, so the liquid's
+                                            # declared effects act there
+
+    def side_inputs(self, ctx: SideContext) -> dict[str, Any]:
+        """Interface-model side inputs this therapy sets (the rest keep the dry values)."""
+        return {}
+
+    def deposit(self, ctx: SideContext) -> dict[str, Any]:
+        """What it puts in the stack (fields of :class:`lpt.metrics.Deposit`), default nothing."""
+        return {}
+
+    def barrier(self, ctx: SideContext) -> str:
+        """What it puts between electrode and SSE, in words (screening's messages)."""
+        return "the interlayer"
+
+
+THERAPIES: dict[str, Therapy] = {}
+
+
+def register(cls: type[Therapy]) -> type[Therapy]:
+    """Class decorator: one instance of ``cls`` in the registry under ``cls.name``."""
+    if cls.name in THERAPIES:
+        raise ValueError(f"therapy '{cls.name}' is registered twice")
+    THERAPIES[cls.name] = cls()
+    return cls
+
+
+def names() -> tuple[str, ...]:
+    return tuple(THERAPIES)
+
+
+def get(name: str) -> Therapy:
+    try:
+        return THERAPIES[name]
+    except KeyError:
+        raise LptError(f"'{name}' is not a therapy{did_you_mean(name, THERAPIES)};"
+                       f" allowed: {', '.join(THERAPIES)}.") from None
+
+
+def side_context(design: Any, side: str, numbers: Mapping[str, np.ndarray] | None = None) -> SideContext:
+    """Resolve the knowledge-base records one interface of ``design`` needs."""
+    iface = design.interfaces[side]
+    records = {key: materials.get(getattr(iface, key)) if getattr(iface, key) else None for key in MATERIAL_KEYS}
+    electrode = materials.get(design.anode.material if side == "anode" else design.cathode.material)
+    effects: list[str] = []
+    if records["additive"] is not None:
+        effects += records["additive"].effects
+    ctx = SideContext(side=side, interface=iface, sse=materials.get(design.electrolyte.material),
+                      electrode=electrode, numbers=numbers or {}, **records)
+    therapy = get(iface.therapy)
+    if records["liquid"] is not None and ctx.is_li and therapy.liquid_effects:
+        effects += records["liquid"].effects
+    return SideContext(**{**ctx.__dict__, "effects": tuple(effects)})
+
+
+# --- what a liquid (or monomer) in contact fills, shared by wetting and polymerization ------
+
+def liquid_contact_inputs(ctx: SideContext) -> dict[str, Any]:
+    """The liquid path of an interface whose liquid touches electrode and SSE.
+
+    Li⁺ transfer across liquid|SSE (SLEI + desolvation) from the ``[slei]`` table by SSE
+    class × liquid class, the liquid's conductivity and wetting; at Li the SEI of the
+    liquid's anion (docs/model.md §1.3).
+    """
+    P, liquid = ctx.parameters, ctx.liquid
+    # n-BuLi strips the Li2CO3/LiOH layer: the garnet then behaves as any oxide
+    cls = ctx.sse_class
+    if cls == "garnet" and "removes_proton_exchange_layer" in ctx.effects:
+        cls = "oxide"
+    slei = P.slei[f"{cls}.{liquid.liquid_class}"]
+    row = dict(
+        wettability=max(0.0, math.cos(math.radians(liquid.contact_angle_deg))),
+        film_sigma_S_cm=liquid.conductivity_S_cm,
+        film_Ea_eV=liquid.conductivity_activation_energy_eV,
+        transfer_r0_ohm_cm2=slei.r0_ohm_cm2, transfer_growth_ohm2_cm4_h=slei.growth_ohm2_cm4_h,
+        transfer_Ea_eV=liquid.transfer_activation_energy_eV,
+    )
+    if ctx.is_li:
+        sei = P.sei[liquid.anion]
+        r0, k = sei.r0_ohm_cm2, sei.growth_ohm2_cm4_h
+        if liquid.cation == "imidazolium":
+            k += P.imidazolium_extra_ohm2_cm4_h
+        if not liquid.salt:
+            r0 += P.no_li_salt_extra_ohm_cm2
+        if "lif_rich_sei" in ctx.effects:
+            r0, k = 0.5 * r0, 0.5 * k
+        row.update(sei_r0_ohm_cm2=r0, sei_growth_ohm2_cm4_h=k)
+    return row
+
+
+def liquid_deposit(ctx: SideContext, record: Any, liquid_fraction: float | np.ndarray) -> dict[str, Any]:
+    """The deposit of a liquid or precursor put on the interface (µL cm⁻² × g cm⁻³)."""
+
+    def prop(name: str) -> float:
+        # a precursor record may leave a bulk property to the liquid it is dissolved in
+        val = getattr(record, name, None)
+        if val is None and ctx.liquid is not None:
+            val = getattr(ctx.liquid, name)
+        return float("nan") if val is None else float(val)
+
+    flammable = bool(getattr(record, "flammable", False) or (ctx.liquid is not None and ctx.liquid.flammable))
+    return dict(loading_uL_cm2=ctx.number("loading_uL_cm2"), kept=1.0, density_g_cm3=prop("density_g_cm3"),
+                liquid_fraction=liquid_fraction, flammable=flammable,
+                heat_of_combustion_kJ_g=prop("heat_of_combustion_kJ_g"), cost_USD_kg=prop("cost_USD_kg"))

@@ -1,0 +1,48 @@
+"""In-situ polymerization: a monomer (with or without a liquid electrolyte) wets the
+interface and is polymerized in place (review §3.2).
+
+The polymer fills what the monomer wetted, conducts at the polymer's conductivity, does
+not react further and follows volume changes; the unconverted monomer stays liquid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lpt.therapies.base import SideContext, Therapy, liquid_contact_inputs, liquid_deposit, register
+
+
+def _conversion(ctx: SideContext) -> float:
+    conv = ctx.precursor.conversion_fraction
+    return 1.0 if conv is None else conv
+
+
+@register
+class Polymerization(Therapy):
+    name = "polymerization"
+    summary = "a monomer wets the interface and is polymerized in place"
+    required_keys = frozenset({"precursor", "loading_uL_cm2"})
+    allowed_keys = frozenset({"initiation", "liquid", "additive", "baseline"})
+    liquid_touches = True
+
+    def side_inputs(self, ctx: SideContext) -> dict[str, Any]:
+        P, pre = ctx.parameters, ctx.precursor
+        row = liquid_contact_inputs(ctx) if ctx.liquid is not None else {}
+        row.update(
+            liquid_cm3_cm2=ctx.number("loading_uL_cm2") * 1e-3 * _conversion(ctx), consumes=False,
+            wettability=max(row.get("wettability", 0.0), 0.9),  # monomers are low-viscosity, wetting
+            film_sigma_S_cm=pre.polymer_conductivity_S_cm,
+            film_Ea_eV=pre.polymer_activation_energy_eV,
+            transfer_r0_ohm_cm2=P.polymer_transfer_ohm_cm2, transfer_growth_ohm2_cm4_h=0.0,
+            transfer_Ea_eV=P.polymer_transfer_activation_energy_eV,
+            sei_growth_ohm2_cm4_h=0.0, blocks_reduction=True,
+        )
+        if ctx.is_li:
+            row["sei_r0_ohm_cm2"] = P.sei["TFSI"].r0_ohm_cm2
+        return row
+
+    def deposit(self, ctx: SideContext) -> dict[str, Any]:
+        return liquid_deposit(ctx, ctx.precursor, 1.0 - _conversion(ctx))
+
+    def barrier(self, ctx: SideContext) -> str:
+        return f"the in-situ polymerized {ctx.precursor.id} interlayer"

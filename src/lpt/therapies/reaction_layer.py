@@ -1,0 +1,36 @@
+"""A designed reaction layer: a reagent (e.g. H3PO4 in THF on Li → LiH2PO4) forms a
+solid interlayer of a set thickness before assembly; its carrier solvent is gone
+(review §3.3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lpt.therapies.base import SideContext, Therapy, register
+
+
+@register
+class ReactionLayer(Therapy):
+    name = "reaction_layer"
+    summary = "a designed solid interlayer formed by a reagent before assembly"
+    required_keys = frozenset({"reagent", "thickness_nm"})
+    allowed_keys = frozenset({"liquid", "loading_uL_cm2", "baseline"})
+
+    def side_inputs(self, ctx: SideContext) -> dict[str, Any]:
+        rea = ctx.reagent
+        # t / σ: nm → cm is 1e-7
+        return dict(layer_ohm_cm2=ctx.number("thickness_nm") * 1e-7 / rea.layer_conductivity_S_cm,
+                    layer_Ea_eV=rea.layer_activation_energy_eV, blocks_reduction=True, contamination=False)
+
+    def deposit(self, ctx: SideContext) -> dict[str, Any]:
+        rea = ctx.reagent
+        # the layer's own density (the product, e.g. LiH2PO4), not the reagent solution's
+        rho = getattr(rea, "layer_density_g_cm3", None) or rea.density_g_cm3
+        return dict(layer_thickness_nm=ctx.number("thickness_nm"),
+                    layer_density_g_cm3=float("nan") if rho is None else rho,
+                    layer_cost_USD_kg=rea.cost_USD_kg or 0.0)
+
+    def barrier(self, ctx: SideContext) -> str:
+        product = ctx.reagent.product or "reaction"
+        return f"the {product} layer (from {ctx.reagent.id})"
