@@ -104,3 +104,36 @@ class Circuit(CompiledCircuit):
             circuit.chi_square_ = doc.get("chi_square")
             circuit.converged_ = doc.get("converged")
         return circuit
+
+
+def read_parameter_values(path) -> dict[str, float]:
+    """``{name: value}`` from a file of initial values: a saved circuit
+    (:meth:`Circuit.to_json`), the JSON of ``lpt eis fit --json`` (its first
+    spectrum), a JSON object ``{"R0": 10, ...}``, or TOML lines ``R0 = 10``."""
+    from pathlib import Path
+
+    from lpt.fileio import read_toml
+
+    path = Path(path)
+    if path.suffix.lower() == ".toml":
+        doc = read_toml(path, what="initial-values")
+    else:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise LptError(f"{path}: no such initial-values file.") from None
+        except (OSError, ValueError) as exc:
+            raise LptError(f"{path}: not a JSON (or .toml) file of parameter values ({exc}).") from None
+    if isinstance(doc, dict) and isinstance(doc.get("spectra"), list) and doc["spectra"]:
+        doc = doc["spectra"][0]
+    if isinstance(doc, dict) and isinstance(doc.get("parameters"), dict):
+        doc = doc["parameters"]
+    if not isinstance(doc, dict) or not doc:
+        raise LptError(f"{path}: holds no parameter values; write NAME = VALUE lines (TOML) or a JSON object.")
+    out = {}
+    for name, value in doc.items():
+        value = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise LptError(f'{path}: the value of "{name}" must be a number, got {value!r}.')
+        out[str(name)] = float(value)
+    return out
