@@ -226,6 +226,13 @@ class CompiledCircuit:
 
     __call__ = impedance
 
+    def impedance_and_derivatives(self, P, f) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """Z (broadcastable to (n_spectra, n_freq)) and {parameter index: dZ/dp}, each
+        derivative broadcastable the same way: the fitter writes them straight into
+        its weighted real Jacobian without a complex copy."""
+        P, omega, _ = self._as_inputs(P, f)
+        return self._eval(self.tree, P, omega, np.log(omega), jac=True)
+
     def impedance_and_jacobian(self, P, f) -> tuple[np.ndarray, np.ndarray]:
         """Z (n_spectra, n_freq) and the exact dZ/dP (n_spectra, n_freq, n_params)."""
         P, omega, _ = self._as_inputs(P, f)

@@ -48,7 +48,7 @@ from lpt.errors import LptError, did_you_mean
 from lpt.impedance.compiled import CompiledCircuit
 from lpt.impedance.constraints import ParameterMap
 from lpt.impedance.lm import Problem, levenberg_marquardt
-from lpt.impedance.starts import initial_guesses
+from lpt.impedance.starts import initial_guesses_many
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
 # A relative standard error above this means the data do not pin the parameter down.
@@ -177,9 +177,10 @@ def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus"
     f2 = np.broadcast_to(f, Z.shape)
     user = _user_starts(circuit, initial_guess, n_spec)
 
+    automatic = initial_guesses_many(circuit, f2, Z)
     starts = []
     for i in range(n_spec):
-        s = initial_guesses(circuit, f2[i], Z[i])
+        s = automatic[i]
         if isinstance(user, dict):
             extra = s[0].copy()
             for k, v in user.items():
@@ -201,44 +202,49 @@ def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus"
     converged_best = converged[rows]
 
     distinct = np.array([len(np.unique(f2[i])) for i in range(n_spec)])
-    results = []
-    for i in range(n_spec):
-        single = Problem(circuit, pmap, f2[i], Z[i:i + 1], wr[i:i + 1], wi[i:i + 1])
-        theta, ok = theta_best[i], bool(converged_best[i])
-        if polish and pmap.n_free and (not ok or np.any(pmap.at_bound(theta, rtol=1e-4))):
-            theta, ok = _polish(single, theta, ok)
-        results.append(_result(circuit, pmap, single, theta, ok, weighting, n_freq, int(distinct[i])))
-    return results
+    theta_best = theta_best.copy()
+    if polish and pmap.n_free:
+        for i in np.flatnonzero(~converged_best | np.any(pmap.at_bound(theta_best, rtol=1e-4), axis=-1)):
+            single = Problem(circuit, pmap, f2[i], Z[i:i + 1], wr[i:i + 1], wi[i:i + 1])
+            theta_best[i], converged_best[i] = _polish(single, theta_best[i], bool(converged_best[i]))
+    everyone = Problem(circuit, pmap, f, Z, wr, wi)
+    return _results(circuit, pmap, everyone, theta_best, converged_best, weighting, n_freq, distinct)
 
 
-def _result(circuit: CompiledCircuit, pmap: ParameterMap, problem: Problem, theta, converged: bool,
-            weighting: str, n_freq: int, n_distinct: int) -> FitResult:
-    r, J = problem.residuals_theta(theta)
-    chi2 = float(r @ r)
+def _results(circuit: CompiledCircuit, pmap: ParameterMap, problem: Problem, theta: np.ndarray,
+             converged: np.ndarray, weighting: str, n_freq: int, n_distinct: np.ndarray) -> list[FitResult]:
+    """chi^2, standard errors and flags of every spectrum's optimum, in stacked arrays."""
+    n_spec = theta.shape[0]
+    r, J = problem.residuals_rows(theta)
+    chi2 = np.einsum("nm,nm->n", r, r)
     stderr_free = _standard_errors(J, chi2, theta)
-    P = pmap.full(theta[None])[0]
-    stderr = np.full(circuit.n_params, np.nan)
+    P = pmap.full(theta)
     linked = pmap.source >= 0
-    stderr[linked] = stderr_free[pmap.source[linked]]
+    stderr = np.full(P.shape, np.nan)
+    stderr[:, linked] = stderr_free[:, pmap.source[linked]]
     names = circuit.param_names
     bound_free = pmap.at_bound(theta)
     undetermined_free = ~np.isfinite(stderr_free) | (stderr_free > UNDETERMINED_RELATIVE_STDERR * np.abs(theta))
-    at_bound = [names[k] for k in range(circuit.n_params) if linked[k] and bound_free[pmap.source[k]]]
-    undetermined = [names[k] for k in range(circuit.n_params)
-                    if linked[k] and undetermined_free[pmap.source[k]]]
-    message = "the solver's convergence tests were met" if converged else \
-        "the solver stopped before its convergence tests were met"
-    if n_distinct < pmap.n_free:
-        converged = False
-        message = (f"degenerate: {n_distinct} distinct frequencies cannot determine {pmap.n_free} "
-                   "free parameters")
     P, stderr = circuit.canonical_order(P, stderr, skip=pmap.constrained)
     fixed = [names[k] for k in range(circuit.n_params) if pmap.source[k] < 0]
     root = {int(pmap.free[j]): names[pmap.free[j]] for j in range(pmap.n_free)}
     links = {names[k]: root[int(pmap.free[pmap.source[k]])] for k in range(circuit.n_params)
              if pmap.source[k] >= 0 and pmap.free[pmap.source[k]] != k}
-    return FitResult(circuit.circuit, list(names), P, stderr, chi2, bool(converged), weighting, n_freq,
-                     at_bound, undetermined, fixed, links, message)
+    results = []
+    for i in range(n_spec):
+        ok = bool(converged[i])
+        message = "the solver's convergence tests were met" if ok else \
+            "the solver stopped before its convergence tests were met"
+        if n_distinct[i] < pmap.n_free:
+            ok = False
+            message = (f"degenerate: {n_distinct[i]} distinct frequencies cannot determine {pmap.n_free} "
+                       "free parameters")
+        at_bound = [names[k] for k in range(circuit.n_params) if linked[k] and bound_free[i, pmap.source[k]]]
+        undetermined = [names[k] for k in range(circuit.n_params)
+                        if linked[k] and undetermined_free[i, pmap.source[k]]]
+        results.append(FitResult(circuit.circuit, list(names), P[i], stderr[i], float(chi2[i]), ok, weighting,
+                                 n_freq, at_bound, undetermined, list(fixed), dict(links), message))
+    return results
 
 
 def _polish(problem: Problem, theta0: np.ndarray, converged: bool) -> tuple[np.ndarray, bool]:
@@ -271,8 +277,9 @@ def _polish(problem: Problem, theta0: np.ndarray, converged: bool) -> tuple[np.n
     return sol.x, bool(sol.status > 0)
 
 
-def _standard_errors(J: np.ndarray, chi2: float, p: np.ndarray) -> np.ndarray:
-    """sqrt(diag(s^2 (J^T J)^-1)), s^2 = chi^2/(m - n), by SVD.
+def _standard_errors(J: np.ndarray, chi2, p: np.ndarray) -> np.ndarray:
+    """sqrt(diag(s^2 (J^T J)^-1)), s^2 = chi^2/(m - n), by SVD, for stacked rows
+    J (n_spec, m, n), chi2 (n_spec,), p (n_spec, n).
 
     The SVD works on the Jacobian with respect to relative changes (columns × |p|):
     parameters span 1e-9 F to 1e4 s, so in raw units the singular values spread over
@@ -280,20 +287,20 @@ def _standard_errors(J: np.ndarray, chi2: float, p: np.ndarray) -> np.ndarray:
     A parameter with a share in a null direction (singular value below 1e-12 of the
     largest) gets an infinite error; the others keep theirs.
     """
-    m, n = J.shape
+    J, p = np.asarray(J), np.asarray(p)
+    n_spec, m, n = J.shape
     if n == 0:
-        return np.zeros(0)
+        return np.zeros((n_spec, 0))
     if m <= n:
-        return np.full(n, np.inf)
+        return np.full((n_spec, n), np.inf)
     scale = np.where(np.abs(p) > 0, np.abs(p), 1.0)
-    _, s, Vt = np.linalg.svd(J * scale, full_matrices=False)
-    good = s > s[0] * 1e-12 if s.size and s[0] > 0 else np.zeros_like(s, dtype=bool)
+    _, s, Vt = np.linalg.svd(J * scale[:, None, :], full_matrices=False)
+    good = s > s[:, :1] * 1e-12
     sv = np.where(good, s, np.inf)
-    cov = (Vt.T / sv**2) @ Vt * (chi2 / (m - n))
-    out = np.sqrt(np.clip(np.diag(cov), 0, None)) * scale
-    if not np.all(good):
-        in_null = np.any(np.abs(Vt[~good]) > 1e-6, axis=0)
-        out[in_null] = np.inf
+    variance = np.einsum("nki,nk->ni", Vt**2, 1.0 / sv**2) * (np.asarray(chi2) / (m - n))[:, None]
+    out = np.sqrt(np.clip(variance, 0, None)) * scale
+    in_null = np.einsum("nki,nk->ni", (np.abs(Vt) > 1e-6).astype(float), (~good).astype(float)) > 0
+    out[in_null] = np.inf
     return out
 
 

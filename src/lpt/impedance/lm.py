@@ -31,7 +31,10 @@ GTOL = 1e-8
 # iteration: drop starts above factor x their spectrum's best chi^2. Generous, since a
 # start 1.6x behind after 30 iterations can still end 2x below the leader (impedance.py's
 # example data, R0-p(R1,CPE1)-p(R2,CPE2)-W1).
-_PRUNE_FACTORS = {5: np.inf, 10: 10.0, 20: np.inf, 60: 2.0}
+# Two starts within 0.01 in every transformed coordinate (1 % in each parameter) are
+# in one basin: the worse one is dropped.
+MERGE_DISTANCE = 1e-2
+_PRUNE_FACTORS = {3: 10.0, 6: np.inf, 12: 5.0, 25: np.inf, 60: 2.0}
 
 
 class Problem:
@@ -40,42 +43,52 @@ class Problem:
     def __init__(self, circuit, pmap: ParameterMap, f, Z, wr, wi):
         self.circuit, self.pmap = circuit, pmap
         self.f, self.Z, self.wr, self.wi = f, Z, wr, wi
-        self.identity = pmap.identity
         # the data's own weighted norm: chi^2 below 1e-26 of it is rounding
         self.data_norm = np.sum(np.abs(Z.real / wr) ** 2 + np.abs(Z.imag / wi) ** 2, axis=-1)
 
     def _weighted(self, P, rows):
         f = self.f if self.f.ndim == 1 else self.f[rows]
-        Zm, J = self.circuit.impedance_and_jacobian(P, f)
-        if not self.identity:
-            J = self.pmap.reduce_jacobian(J)
+        Zm, derivatives = self.circuit.impedance_and_derivatives(P, f)
+        n, m = len(rows), self.Z.shape[-1]
         d = Zm - self.Z[rows]
         wr, wi = self.wr[rows], self.wi[rows]
-        m = d.shape[-1]
-        r = np.empty((d.shape[0], 2 * m))
+        r = np.empty((n, 2 * m))
         r[:, :m] = d.real / wr
         r[:, m:] = d.imag / wi
-        Jw = np.empty((J.shape[0], 2 * m, J.shape[-1]))
-        np.divide(J.real, wr[..., None], out=Jw[:, :m])
-        np.divide(J.imag, wi[..., None], out=Jw[:, m:])
-        return r, Jw
+        # weighted real Jacobian, transposed (n, n_free, 2m) so that every parameter's
+        # row is written contiguously; linked parameters are summed
+        JT = np.zeros((n, self.pmap.n_free, 2 * m))
+        for k, dz in derivatives.items():
+            j = self.pmap.source[k]
+            if j < 0:
+                continue
+            dz = np.broadcast_to(dz, (n, m))
+            JT[:, j, :m] += dz.real / wr
+            JT[:, j, m:] += dz.imag / wi
+        return r, JT
 
     def residuals(self, U, rows):
-        """r and dr/du for rows of transformed coordinates."""
+        """r and (dr/du)^T, shape (n, n_free, 2m), for rows of transformed coordinates."""
         theta, dtheta = self.pmap.to_theta(U)
-        r, Jw = self._weighted(self.pmap.full(theta), rows)
-        return r, Jw * dtheta[:, None, :]
+        r, JT = self._weighted(self.pmap.full(theta), rows)
+        return r, JT * dtheta[:, :, None]
+
+    def residuals_rows(self, theta):
+        """r and dr/dtheta (n, 2m, n_free) for one row of free parameters per spectrum."""
+        theta = np.atleast_2d(theta)
+        r, JT = self._weighted(self.pmap.full(theta), np.arange(theta.shape[0]))
+        return r, JT.transpose(0, 2, 1)
 
     def residuals_theta(self, theta):
         """r and dr/dtheta of one row of free parameters (physical units)."""
-        r, Jw = self._weighted(self.pmap.full(np.asarray(theta)[None]), np.array([0]))
-        return r[0], Jw[0]
+        r, JT = self._weighted(self.pmap.full(np.asarray(theta)[None]), np.array([0]))
+        return r[0], JT[0].T
 
 
-def _gradient_cosine(J, r, cost):
+def _gradient_cosine(JT, r, cost):
     """max_j |J_j . r| / (|J_j| |r|): MINPACK's gtol measure; 0 for a vanished column."""
-    g = np.einsum("nmk,nm->nk", J, r)
-    norms = np.sqrt(np.einsum("nmk,nmk->nk", J, J))
+    g = np.matmul(JT, r[..., None])[..., 0]
+    norms = np.sqrt(np.einsum("nkm,nkm->nk", JT, JT))
     with np.errstate(all="ignore"):
         cos = np.where(norms > 0, np.abs(g) / (norms * np.sqrt(cost)[:, None]), 0.0)
     return np.max(cos, axis=1, initial=0.0)
@@ -86,8 +99,8 @@ def levenberg_marquardt(problem: Problem, U0: np.ndarray, owner: np.ndarray | No
     """Refine every row of ``U0``. Returns U, chi^2 and converged per row.
 
     Rows sharing an ``owner`` are starts of one spectrum: only the best is kept in
-    the end, so a start that joins a better one (all u within 1e-3) or falls far
-    behind its spectrum's best (x10 after 10 iterations, x2 after 60) is dropped.
+    the end, so a start that joins a better one (all u within 1e-2) or falls far
+    behind its spectrum's best (x10 after 3 iterations, x5 after 12, x2 after 60) is dropped.
     """
     U = U0.copy()
     n, k = U.shape
@@ -104,7 +117,7 @@ def levenberg_marquardt(problem: Problem, U0: np.ndarray, owner: np.ndarray | No
     active &= ~converged
     lam = np.full(n, 1e-3)
     nu = np.full(n, 2.0)
-    dmax = np.einsum("nmk,nmk->nk", J, J)
+    dmax = np.einsum("nkm,nkm->nk", J, J)
     eye = np.eye(k)
     for iteration in range(max_iter):
         if owner is not None and iteration in _PRUNE_FACTORS:
@@ -113,8 +126,8 @@ def levenberg_marquardt(problem: Problem, U0: np.ndarray, owner: np.ndarray | No
         if a.size == 0:
             break
         Ja, ra = J[a], r[a]
-        JtJ = np.matmul(Ja.transpose(0, 2, 1), Ja)
-        g = np.einsum("nmk,nm->nk", Ja, ra)
+        JtJ = np.matmul(Ja, Ja.transpose(0, 2, 1))
+        g = np.matmul(Ja, ra[..., None])[..., 0]
         dmax[a] = np.maximum(dmax[a], np.einsum("nkk->nk", JtJ))
         D = np.maximum(dmax[a], 1e-300)
         A = JtJ + lam[a, None, None] * D[:, :, None] * eye
@@ -167,5 +180,5 @@ def _prune(U, cost, owner, active, factor):
     order = np.lexsort((cost, owner))
     for j in range(1, len(order)):
         a, b = order[j - 1], order[j]
-        if active[b] and owner[a] == owner[b] and np.max(np.abs(U[a] - U[b])) < 1e-3:
+        if active[b] and owner[a] == owner[b] and np.max(np.abs(U[a] - U[b])) < MERGE_DISTANCE:
             active[b] = False
