@@ -58,13 +58,18 @@ class Problem:
         # weighted real Jacobian, transposed (n, n_free, 2m) so that every parameter's
         # row is written contiguously; linked parameters are summed
         JT = np.zeros((n, self.pmap.n_free, 2 * m))
+        seen = set()
         for k, dz in derivatives.items():
             j = self.pmap.source[k]
             if j < 0:
                 continue
-            dz = np.broadcast_to(dz, (n, m))
-            JT[:, j, :m] += dz.real / wr
-            JT[:, j, m:] += dz.imag / wi
+            if j in seen:  # a linked parameter: add its share
+                JT[:, j, :m] += dz.real / wr
+                JT[:, j, m:] += dz.imag / wi
+            else:
+                np.divide(dz.real, wr, out=JT[:, j, :m])
+                np.divide(dz.imag, wi, out=JT[:, j, m:])
+                seen.add(j)
         return r, JT
 
     def residuals(self, U, rows):
@@ -176,7 +181,8 @@ def _prune(U, cost, owner, active, factor):
     """Deactivate starts far behind their spectrum's best or merged into a better one."""
     best = np.full(owner.max() + 1, np.inf)
     np.minimum.at(best, owner, cost)
-    active &= cost <= factor * best[owner]
+    with np.errstate(invalid="ignore"):  # inf x inf for a row that never had a finite cost
+        active &= cost <= factor * best[owner]
     order = np.lexsort((cost, owner))
     for j in range(1, len(order)):
         a, b = order[j - 1], order[j]
