@@ -73,6 +73,16 @@ _CYCLING: dict[str, _Spec] = {
 _SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
 
 
+def design_keys() -> list[str]:
+    """Every dotted key a design file may set (sections' keys, both interfaces')."""
+    keys = list(_TOP)
+    for section, table in (("cathode", _CATHODE), ("electrolyte", _ELECTROLYTE), ("anode", _ANODE),
+                           ("cycling", _CYCLING)):
+        keys += [f"{section}.{k}" for k in table]
+    keys += [f"interfaces.{side}.{k}" for side in ("anode", "cathode") for k in _INTERFACE]
+    return keys
+
+
 def therapy_keys(therapy: str) -> tuple[frozenset[str], frozenset[str]]:
     """The keys a therapy needs and the further keys it takes (from its registry entry).
 

@@ -42,6 +42,8 @@ def atomic_file(path: str | Path, *, binary: bool = False, what: str = "file") -
     left as it was.
     """
     path = Path(path)
+    if path.is_dir():
+        raise LptError(f"{path}: is a folder; the {what} needs a file name.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

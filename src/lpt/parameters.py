@@ -65,13 +65,22 @@ def parameters() -> Parameters:
 
 
 def _apply(raw: dict[str, Any], name: str, value: float) -> None:
-    node = raw
-    parts = name.split(".")
-    for p in parts[:-1]:
-        node = node.get(p) if isinstance(node, dict) else None
-        if node is None:
+    """Set ``name`` in ``raw``, copying the tables on its path (the shipped table is shared).
+
+    Table rows may have dotted keys themselves ("garnet.carbonate"): at each level the
+    longest run of name parts that is a key is taken.
+    """
+    node, parts = raw, name.split(".")
+    while len(parts) > 1:
+        for n in range(len(parts) - 1, 0, -1):
+            key = ".".join(parts[:n])
+            if isinstance(node.get(key), dict):
+                break
+        else:
             return  # not a parameter of this table (e.g. a knowledge-base value)
-    leaf = parts[-1]
+        node[key] = child = dict(node[key])
+        node, parts = child, parts[n:]
+    leaf = parts[0]
     if isinstance(node.get(leaf), dict) and "value" in node[leaf]:          # scalar entry
         node[leaf] = {**node[leaf], "value": value, "status": "calibrated", "source": CALIBRATED_SOURCE}
     elif leaf in node and isinstance(node[leaf], (int, float)):              # a field of a table row
@@ -80,9 +89,7 @@ def _apply(raw: dict[str, Any], name: str, value: float) -> None:
 
 @functools.lru_cache(maxsize=64)
 def _parameters(overridden: tuple[tuple[str, float], ...]) -> Parameters:
-    import copy
-
-    raw = copy.deepcopy(raw_table()) if overridden else raw_table()
+    raw = dict(raw_table())
     for name, value in overridden:
         _apply(raw, name, value)
     scalars = {k: Entry(**v) for k, v in raw.items() if isinstance(v, dict) and "value" in v}

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from lpt import overrides
 from lpt.design import Design, load_design
+from lpt.errors import LptError
 
 CAPACITY_REL_TOL = 0.20
 CAPACITY_ABS_TOL_MAH_G = 15.0
@@ -104,8 +106,13 @@ def simulate_life(design: Design, n_cycles: int, untreated: bool = False,
     }
 
 
-@lru_cache(maxsize=64)
 def _life_cached(path: str, n_cycles: int, untreated: bool, c_rate: float | None) -> dict:
+    return _life(path, n_cycles, untreated, c_rate, overrides.current())
+
+
+@lru_cache(maxsize=64)
+def _life(path: str, n_cycles: int, untreated: bool, c_rate: float | None, parameters: tuple) -> dict:
+    """One life simulation, cached per parameter set in force."""
     return simulate_life(load_design(path), n_cycles, untreated=untreated, c_rate=c_rate)
 
 
@@ -322,7 +329,12 @@ def _skip_reason(what: str) -> str:
 def validate_table1(directory: Path | None = None, progress=None) -> dict:
     """The ``lpt validate --json`` document (docs/cli.md keys + extras)."""
     directory = table1_dir() if directory is None else Path(directory)
+    if not directory.is_dir():
+        raise LptError(f"{directory}: no such folder; validation needs a folder of design TOML files "
+                       f"carrying [reported] numbers.")
     paths = sorted(directory.glob("*.toml"))
+    if not paths:
+        raise LptError(f"{directory}: holds no design TOML files (*.toml); nothing to validate.")
     cases: list[dict] = []
     skipped: list[dict] = []
     for i, p in enumerate(paths):
@@ -331,6 +343,9 @@ def validate_table1(directory: Path | None = None, progress=None) -> dict:
         skipped += s
         if progress is not None:
             progress(i + 1, len(paths))
+    if not cases:
+        raise LptError(f"{directory}: none of its {len(paths)} designs carries a [reported] number "
+                       f"lpt can predict; nothing was compared.")
     return {
         "passed": int(sum(c["within_tolerance"] for c in cases)),
         "total": len(cases),

@@ -51,9 +51,9 @@ def measurements_from_files(files: Sequence[str | Path], temperatures_c: Sequenc
         T = temperatures_c[k] if temperatures_c is not None else s.metadata.get("temperature_C")
         if T is None:
             raise LptError(f"{s.source}: the file states no temperature; give one per file with --temperatures-c.")
-        if not -60.0 <= float(T) <= 300.0:
-            raise LptError(f"{s.source}: temperature {float(T):g} °C is outside -60 to 300 °C "
-                           f"(a temperature in kelvin given as °C?).")
+        if not -40.0 <= float(T) <= 200.0:
+            raise LptError(f"{s.source}: temperature {float(T):g} °C is outside the -40 to 200 °C a design "
+                           f"may have (a temperature in kelvin given as °C?).")
         out.append(Measurement(np.asarray(s.frequency_Hz, float), np.asarray(s.z, complex), float(T), s.source))
     return out
 

@@ -32,6 +32,8 @@ from lpt.errors import LptError
 Z90 = 1.6448536269514722          # two-sided 90 % interval of a normal distribution
 IDENTIFIABLE_SHRINK = 0.5         # posterior / prior width below which a parameter is determined
 SEARCH_RANGE_LN = math.log(1e3)   # the optimizer stays within ×/÷ 1000 of the start
+WEAK_PRIOR = 1e-3                 # weight of the prior in the first (noise-level) fit
+NOISE_FLOOR = 1e-6                # relative noise below which spectra count as exact
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,11 @@ class Calibration:
 
 def model_spectra(design, measurements: Sequence[Measurement], values: dict[str, float]) -> list[np.ndarray]:
     """Z of the design's stack circuit at each measurement's frequencies and temperature."""
-    from lpt.impedance.model import stack_circuit
+    from lpt.impedance.model import stack_circuits
 
     with overrides.applied(values):
-        return [stack_circuit(design, temperature_C=m.temperature_C).impedance(m.frequency_Hz)
-                for m in measurements]
+        circuits = stack_circuits(design, [m.temperature_C for m in measurements])
+    return [c.impedance(m.frequency_Hz) for c, m in zip(circuits, measurements)]
 
 
 def _residual_vector(design, measurements, names, u) -> np.ndarray:
@@ -126,21 +128,21 @@ def calibrate(design, names: Sequence[str], measurements: Sequence[Measurement],
         evaluations[0] += 1
         return _residual_vector(design, measurements, names, u)
 
-    # noise level first (a fit without the prior): it sets the weight of the data
-    # against the prior; then the MAP fit with it
-    def with_prior(scale):
+    # the noise level first, from a fit in which the data dominate (the prior only keeps
+    # undetermined directions from wandering); it then weighs the data against the prior
+    def objective(scale, prior_weight):
         def res(u):
-            return np.concatenate([data_residuals(u) / scale, (u - u0) / sigma])
+            return np.concatenate([data_residuals(u) / scale, prior_weight * (u - u0) / sigma])
         return res
 
     bounds = (u0 - SEARCH_RANGE_LN, u0 + SEARCH_RANGE_LN)
-    first = least_squares(with_prior(1.0), u0, bounds=bounds, method="trf", x_scale=1.0,
-                          max_nfev=max_evaluations, xtol=1e-10, ftol=1e-12, gtol=1e-12)
+    options = dict(bounds=bounds, method="trf", x_scale=1.0, max_nfev=max_evaluations, xtol=1e-10, ftol=1e-12,
+                   gtol=1e-12)
+    first = least_squares(objective(1.0, WEAK_PRIOR), u0, **options)
     r = data_residuals(first.x)
     dof = max(r.size - len(names), 1)
-    s = max(math.sqrt(float(r @ r) / dof), 1e-6)
-    sol = least_squares(with_prior(s), first.x, bounds=bounds, method="trf", x_scale=1.0,
-                        max_nfev=max_evaluations, xtol=1e-10, ftol=1e-12, gtol=1e-12)
+    s = max(math.sqrt(float(r @ r) / dof), NOISE_FLOOR)
+    sol = least_squares(objective(s, 1.0), first.x, **options)
     converged = bool(sol.success and sol.status > 0 and np.all(np.isfinite(sol.x)))
     r = data_residuals(sol.x)
     J = sol.jac[: r.size] * s     # Jacobian of the unscaled data residuals

@@ -7,15 +7,18 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.options import parameters_option, use_parameters
+from lpt.cli.output import console, esc, print_json
 
 
 def asr(
     design: Path = typer.Argument(..., help="Design TOML file."),
     temperature_c: float = typer.Option(None, "--temperature-c", help="Temperature, °C (default: the design's)."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Area-specific resistance of both interfaces, treated and untreated, with its parts."""
+    use_parameters(parameters)
     from lpt.design import load_design
     from lpt.errors import LptError
     from lpt.interface import asr_report
@@ -33,7 +36,7 @@ def asr(
         return "—" if not math.isfinite(v) else f"{v:,.1f}"
 
     con = console()
-    con.print(f"[bold]{d.name}[/bold] at {rep['temperature_c']:.1f} °C — "
+    con.print(f"[bold]{esc(d.name)}[/bold] at {rep['temperature_c']:.1f} °C — "
               f"SSE bulk {fmt(rep['bulk_ohm_cm2'])} Ω cm²")
     for side in ("anode", "cathode"):
         s = rep["interfaces"][side]
@@ -41,7 +44,7 @@ def asr(
         t.add_column("part (treated)")
         t.add_column("Ω cm²", justify="right")
         for k, v in s["components_ohm_cm2"].items():
-            t.add_row(k, fmt(v))
+            t.add_row(esc(k), fmt(v))
         t.add_row("[bold]treated ASR[/bold]", f"[bold]{fmt(s['treated_ohm_cm2'])}[/bold]")
         t.add_row("[bold]untreated ASR[/bold]", f"[bold]{fmt(s['untreated_ohm_cm2'])}[/bold]")
         t.add_row("contact / wetted fraction",

@@ -9,13 +9,15 @@ JSON document (keys fixed by docs/cli.md). Errors are :class:`LptError` and
 from __future__ import annotations
 
 import math
+import sys
 import time
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.options import parameters_option, use_parameters
+from lpt.cli.output import console, esc, print_json
 from lpt.constants import CM_PER_UM, ZERO_CELSIUS_K
 from lpt.errors import LptError
 
@@ -39,7 +41,7 @@ def _read_spectra(paths, spectrum: Optional[int]) -> list:
         if path.is_dir():
             found, unreadable = read_folder(path)
             for file, why in unreadable:
-                err_console().print(f"skipped {file}: {why}", highlight=False, markup=False)
+                sys.stderr.write(f"skipped {file}: {why}\n")  # one unwrapped line per file
         elif path.exists():
             found = read_spectra(path)
         else:
@@ -119,8 +121,10 @@ def simulate_command(
                                                   "(default: the design's)."),
     untreated: bool = typer.Option(False, "--untreated", help="The cell without its therapies (baseline = true interfaces stay)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Simulate the impedance spectrum of DESIGN's whole stack (equivalent circuit)."""
+    use_parameters(parameters)
     from lpt.design import load_design
     from lpt.impedance.model import spectrum_json
 
@@ -134,11 +138,11 @@ def simulate_command(
 
     con = console()
     arm = "untreated" if untreated else "treated"
-    t = Table(title=f"{doc['design']} ({arm}, {doc['temperature_c']:.1f} °C): equivalent circuit")
+    t = Table(title=f"{esc(doc['design'])} ({arm}, {doc['temperature_c']:.1f} °C): equivalent circuit")
     for col in ("element", "R (Ω)", "C (F)", "α", "τ (s)"):
         t.add_column(col, justify="right" if col != "element" else "left")
     for a in doc["arcs"]:
-        t.add_row(a["name"], f"{a['resistance_ohm']:.4g}", f"{a['capacitance_F']:.3g}", f"{a['alpha']:.2f}",
+        t.add_row(esc(a["name"]), f"{a['resistance_ohm']:.4g}", f"{a['capacitance_F']:.3g}", f"{a['alpha']:.2f}",
                   f"{a['tau_s']:.3g}")
     con.print(t)
     w = doc["warburg"]
@@ -186,7 +190,7 @@ def validate_command(
         table.add_column(col)
     for row in doc["spectra"]:
         z = row["z_hit"]
-        table.add_row(row["file"], "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
+        table.add_row(esc(row["file"]), "yes" if row["valid"] else "NO", f"{row['max_residual_percent']:.3f}",
                       str(row["n_rc"]), f"{row['mu']:.3f}",
                       f"{z['max_residual_percent']:.2f}" + ("" if z["valid"] else " (over)"))
     console().print(table)
@@ -231,7 +235,7 @@ def fit_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"{model.circuit} ({weighting} weighting, {len(spectra)} spectra, {wall:.2f} s)")
+    table = Table(title=f"{esc(model.circuit)} ({esc(weighting)} weighting, {len(spectra)} spectra, {wall:.2f} s)")
     for col in ("spectrum", "parameter", "value", "stderr", "unit"):
         table.add_column(col)
     for row in doc["spectra"]:
@@ -239,7 +243,7 @@ def fit_command(
         for n, u in zip(model.param_names, model.param_units):
             p = row["parameters"][n]
             err = f"{p['stderr']:.3g}" if p["stderr"] is not None else "-"
-            table.add_row(name, n, f"{p['value']:.5g}", err, u)
+            table.add_row(esc(name), n, f"{p['value']:.5g}", err, u)
             name = ""
         table.add_row("", "chi²", f"{row['chi_square']:.4g}", "", "")
         flags = "; ".join(f"{k}: {', '.join(row[k])}" for k in ("at_bound", "undetermined") if row[k])
@@ -296,7 +300,7 @@ def drt_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"DRT of {s.source}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g} "
+    table = Table(title=f"DRT of {esc(s.source)}: R_inf = {r.r_inf_ohm:.4g} ohm, lambda = {r.lambda_:.2g} "
                         f"({r.lambda_rule})")
     for col in ("peak", "tau (s)", "f = 1/(2 pi tau) (Hz)", "R (ohm)", "± (ohm)", "likely origin"):
         table.add_column(col)
@@ -384,13 +388,13 @@ def arrhenius_command(
     for col in ("process", "Ea (eV)", "± (eV)", "A (S)", "fits"):
         table.add_column(col)
     for n, r in results.items():
-        table.add_row(n, f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
+        table.add_row(esc(n), f"{r.activation_energy_eV:.3f}", f"{r.stderr_eV:.3f}", f"{r.prefactor:.3g}",
                       "ok" if r.reliable else "[red]unreliable[/red]")
     con = console()
     con.print(table)
     for n, r in results.items():
         for p in r.problems:
-            con.print(f"[red]{n}[/red]: {p}")
+            con.print(f"[red]{esc(n)}[/red]: {esc(p)}")
         if r.assignment is not None:
             con.print(f"{n}: likely {r.assignment.likely_origin} ({r.assignment.basis})", highlight=False,
                       markup=False)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import console, esc, print_json
 from lpt.errors import LptError, did_you_mean
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -119,7 +119,7 @@ def list_materials(
     for column in ("id", "kind", "name"):
         table.add_column(column)
     for item in items:
-        table.add_row(item["id"], item["kind"], item["name"])
+        table.add_row(esc(item["id"]), item["kind"], esc(item["name"]))
     console().print(table)
 
 
@@ -151,18 +151,18 @@ def show_material(
 
     from rich.table import Table
 
-    table = Table(title=f"{record.id}: {record.name}", show_lines=False)
+    table = Table(title=f"{esc(record.id)}: {esc(record.name)}", show_lines=False)
     table.add_column("field")
     table.add_column("value", justify="right")
     table.add_column("unit")
     table.add_column("source", overflow="fold")
     for r in rows:
-        table.add_row(r["field"], _format(r["value"]), r["unit"], r["source"])
+        table.add_row(r["field"], esc(_format(r["value"])), r["unit"], esc(r["source"]))
     con = console()
     con.print(table)
     if record.references:
         con.print("[bold]references[/bold]")
         for ref in record.references:
-            con.print(f"  - {ref}", highlight=False)
+            con.print(f"  - {esc(ref)}", highlight=False)
     if record.notes:
-        con.print(f"[bold]notes[/bold]  {record.notes}", highlight=False)
+        con.print(f"[bold]notes[/bold]  {esc(record.notes)}", highlight=False)

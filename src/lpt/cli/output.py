@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 
@@ -52,3 +55,37 @@ def print_error(sentence: str) -> None:
     text = " ".join(str(sentence).split())  # a message from below may carry newlines
     sys.stderr.write(f"error: {text}\n")
     sys.stderr.flush()
+
+
+def esc(text: object) -> str:
+    """``text`` made safe to print through rich: a design named "LATP [/] LFP" or a
+    file "[bold].csv" is shown as written, not read as markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def check_output_file(out: Path, *, inputs: Iterable[Path] = (), suffixes: tuple[str, ...],
+                      ours: Callable[[Path], bool], force: bool, option: str = "--out",
+                      what: str = "file") -> None:
+    """Refuse an output path that would lose someone's data, before any work is done.
+
+    ``out`` must not be a folder, must end in one of ``suffixes``, must not be one of
+    the command's ``inputs``, and may replace an existing file only if ``ours(out)``
+    says lpt wrote it, or with ``--force``.
+    """
+    from lpt.errors import LptError
+
+    if out.is_dir():
+        raise LptError(f"{out}: is a folder; {option} needs a file name ending in {suffixes[0]}.")
+    if out.exists():
+        for given in inputs:
+            if given.exists() and os.path.samefile(given, out):
+                raise LptError(f"{out}: is also an input of this command; choose another {option}.")
+    if out.suffix.lower() not in suffixes:
+        raise LptError(f"{out}: {option} must end in {' or '.join(suffixes)} (the {what} is written in "
+                       f"that format).")
+    if out.exists():
+        if not force and not ours(out):
+            raise LptError(f"{out}: exists and was not written by lpt; choose another {option} "
+                           f"or pass --force to replace it.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import console, esc, print_json
 
 _SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 _VERDICT_STYLE = {"incompatible": "bold red", "caution": "bold yellow", "compatible": "bold green"}
@@ -29,14 +29,14 @@ def screen(
     from rich.table import Table
 
     arm = "untreated" if untreated else "treated"
-    table = Table(title=f"{result.design} ({arm})", show_lines=False)
+    table = Table(title=f"{esc(result.design)} ({arm})", show_lines=False)
     table.add_column("severity")
     table.add_column("code")
     table.add_column("pair")
     table.add_column("finding", overflow="fold")
     for f in result.findings:
         style = _SEVERITY_STYLE[f.severity]
-        table.add_row(f"[{style}]{f.severity}[/]", f.code, f.pair, f.message)
+        table.add_row(f"[{style}]{f.severity}[/]", esc(f.code), esc(f.pair), esc(f.message))
     con = console()
     con.print(table)
     con.print(f"verdict: [{_VERDICT_STYLE[result.verdict]}]{result.verdict}[/]")

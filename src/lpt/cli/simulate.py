@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.options import parameters_option, use_parameters
+from lpt.cli.output import console, err_console, esc, print_json
 
 
 def simulate(
@@ -17,8 +18,10 @@ def simulate(
     untreated: bool = typer.Option(False, "--untreated", help="Remove the therapies (interfaces marked baseline = true stay)."),
     capacity_threshold: float = typer.Option(None, "--capacity-threshold", help="End when capacity falls below this fraction of the first cycle's (e.g. 0.8)."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Capacity, coulombic efficiency and interface resistance per cycle, and why the run ended."""
+    use_parameters(parameters)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from lpt.cycling.life import simulate_designs
@@ -35,13 +38,17 @@ def simulate(
         raise LptError(f"--capacity-threshold must be between 0 and 1, got {capacity_threshold:g}.")
     err = err_console()
     with Progress(TextColumn("cycling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=n < 200) as bar:
+                  console=err, transient=True, disable=n < 200 or not err.is_terminal) as bar:
         task = bar.add_task("cycles", total=n)
-        res, _ = simulate_designs(
-            [d], n, protocol=protocol, temperature_C=temperature_c, untreated=untreated,
-            capacity_threshold=capacity_threshold,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
+        try:
+            res, _ = simulate_designs(
+                [d], n, protocol=protocol, temperature_C=temperature_c, untreated=untreated,
+                capacity_threshold=capacity_threshold,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        except LptError as exc:  # e.g. the design's [cycling] protocol: say which file
+            where = "--protocol" if protocol else str(design)
+            raise LptError(f"{where}: {exc}") from None
     rec = res.design_record(0)
     rec = {"design": d.name, "untreated": untreated, "protocol": res.protocol, **rec}
     if json:
@@ -51,7 +58,7 @@ def simulate(
 
     con = console()
     cyc = rec["cycles"]
-    con.print(f"[bold]{d.name}[/bold] ({'untreated' if untreated else 'treated'}) — "
+    con.print(f"[bold]{esc(d.name)}[/bold] ({'untreated' if untreated else 'treated'}) — "
               f"{len(cyc)} cycles, ended: [bold]{rec['end_reason']}[/bold], {rec['wall_s']:.3f} s")
     t = Table(show_header=True)
     for col in ("cycle", "discharge mAh g⁻¹", "CE", "ASR anode Ω cm²", "ASR cathode Ω cm²", "liquid left"):

@@ -13,7 +13,8 @@ from pathlib import Path
 import typer
 from typer.core import TyperGroup
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.options import parameters_option, use_parameters
+from lpt.cli.output import console, err_console, esc, print_json
 
 
 class _SweepGroup(TyperGroup):
@@ -47,16 +48,24 @@ def _front_doc(df, objectives, mask, varied: list[str]) -> dict:
 
 def _pareto(out: Path, objectives: list[str] | None, plot: Path | None, json_out: bool,
             limit: int) -> dict:
-    import json as _json
+    import sys
 
+    from lpt.sweep.manifest import read_manifest
     from lpt.sweep.pareto import default_objectives, load_results, parse_objectives, pareto_front, plot_front
 
     df = load_results(out)
+    manifest = read_manifest(out)
     objs = parse_objectives(objectives, df) if objectives else default_objectives(df)
     mask = pareto_front(df, objs)
-    varied = _json.loads((out / "sweep.json").read_text()).get("varied", [])
-    doc = _front_doc(df, objs, mask, varied)
+    doc = _front_doc(df, objs, mask, manifest.get("varied", []))
     doc["results"] = str(out)
+    # a front of the finished chunks only is not the sweep's front: say so, never silently
+    doc["n_designs_expected"] = int(manifest["n_designs"])
+    doc["complete"] = doc["n_designs"] == doc["n_designs_expected"]
+    if not doc["complete"]:
+        sys.stderr.write(f"warning: partial sweep: {doc['n_designs']:,} of {doc['n_designs_expected']:,} "
+                         f"designs are finished in {out}; the front is that of these only (rerun "
+                         f"`lpt sweep` on its file with --out {out} to finish).\n")
     if plot is not None:
         doc["plot"] = str(plot_front(df, objs, mask, plot))
     if not json_out:
@@ -68,22 +77,23 @@ def _print_front(doc: dict, limit: int) -> None:
     from rich.table import Table
 
     con = console()
-    objs = ", ".join(f"{o['column']} ({o['sense']})" for o in doc["objectives"])
-    con.print(f"[bold]{doc['n_front']:,}[/bold] non-dominated of {doc['n_designs']:,} designs — {objs}")
+    objs = esc(", ".join(f"{o['column']} ({o['sense']})" for o in doc["objectives"]))
+    partial = "" if doc["complete"] else f" (a partial sweep of {doc['n_designs_expected']:,})"
+    con.print(f"[bold]{doc['n_front']:,}[/bold] non-dominated of {doc['n_designs']:,} designs{partial} — {objs}")
     if not doc["front"]:
         return
     t = Table(show_header=True)
     keys = list(doc["front"][0])
     for k in keys:
         # 'interfaces.anode.loading_uL_cm2' → 'anode.loading_uL_cm2'
-        t.add_column(".".join(k.split(".")[-2:]), justify="left" if k == "safety_class" else "right")
+        t.add_column(esc(".".join(k.split(".")[-2:])), justify="left" if k == "safety_class" else "right")
     for rec in doc["front"][:limit]:
-        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in rec.values()])
+        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else esc(v) for v in rec.values()])
     con.print(t)
     if len(doc["front"]) > limit:
         con.print(f"… {len(doc['front']) - limit:,} more (use --json for all)")
     if "plot" in doc:
-        con.print(f"plot: {doc['plot']}")
+        con.print(f"plot: {esc(doc['plot'])}")
 
 
 @app.command("run")
@@ -97,8 +107,10 @@ def run(
     objectives: list[str] = typer.Option(None, "--objectives", help="With --pareto: COL:min,COL:max ..."),
     plot: Path = typer.Option(None, "--plot", help="With --pareto: write the front to this .png/.pdf/.svg."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Expand a sweep file, evaluate its designs in chunks on Dask, write one Parquet file per chunk."""
+    use_parameters(parameters)
     from lpt.errors import LptError
     from lpt.sweep.run import run_sweep
 
@@ -108,7 +120,7 @@ def run(
     doc = summary.to_json()
     if not json:
         err_console().print(
-            f"{doc['n_designs']:,} designs in {doc['n_chunks']} chunks → {out}: "
+            f"{doc['n_designs']:,} designs in {doc['n_chunks']} chunks → {esc(out)}: "
             f"{doc['computed_chunks']} computed, {doc['skipped_chunks']} already there "
             f"({doc['wall_s']:.1f} s).")
     if pareto:

@@ -7,15 +7,18 @@ from typing import Optional
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.options import parameters_option, use_parameters
+from lpt.cli.output import console, esc, print_json
 
 
 def validate(
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     directory: Optional[Path] = typer.Option(None, "--dir", help="Folder of Table 1 designs "
                                              "(default: examples/table1)."),
+    parameters: Path = parameters_option(),
 ) -> None:
     """Reproduce the review's Table 1: reported vs predicted, within tolerance or not."""
+    use_parameters(parameters)
     from lpt.validation import validate_table1
 
     result = validate_table1(directory)
@@ -32,8 +35,8 @@ def validate(
         if c["calibration"]:
             ok += " (calibration)"
         rep = "–" if c["reported"] is None else f"{c['reported']:.4g}"
-        t.add_row(c["id"], c["unit"], rep, f"{c['predicted']:.4g}", c["tolerance"], ok)
+        t.add_row(esc(c["id"]), esc(c["unit"]), rep, f"{c['predicted']:.4g}", esc(c["tolerance"]), ok)
     con = console()
     con.print(t)
     for s in result["skipped"]:
-        con.print(f"[dim]not compared: {s['id']}: {s['reason']}[/]")
+        con.print(f"[dim]not compared: {esc(s['id'])}: {esc(s['reason'])}[/]")

@@ -55,6 +55,15 @@ class CellParameters:
     sse_conductivity_S_m: np.ndarray  # at 25 °C
     sse_Ea_eV: np.ndarray
     temperature_K: np.ndarray        # the design's operating temperature
+    # the liquid in the cathode's pores (lpt.cycling.electrolyte); the defaults (t⁺ = 1,
+    # D_e = κ = ∞) leave it without polarization, as a single-ion conductor of no resistance
+    cathode_thickness_m: np.ndarray
+    cathode_porosity: np.ndarray     # liquid-filled volume fraction
+    electrolyte_c0_mol_m3: np.ndarray  # Li⁺ (salt) concentration at rest
+    transference_number: np.ndarray  # t⁺
+    electrolyte_diffusivity_m2_s: np.ndarray  # salt diffusivity D_e at 25 °C
+    electrolyte_conductivity_S_m: np.ndarray  # κ at 25 °C
+    electrolyte_Ea_eV: np.ndarray    # activation energy of D_e and κ
     ocv: OcvTables
 
     def __len__(self) -> int:
@@ -95,7 +104,9 @@ class CellParameters:
             if not isinstance(getattr(self, k, None), np.ndarray) or k == "ocv_index":
                 raise LptError(f"'{k}' is not a numeric cell parameter that can be replaced.")
             conv[k] = np.broadcast_to(np.asarray(v, float), (n,)).copy()
-        return replace(self, **conv)
+        out = replace(self, **conv)
+        _check_electrolyte(out)
+        return out
 
 
 def concat(batches: Sequence[CellParameters]) -> CellParameters:
@@ -162,6 +173,13 @@ def cell_parameters(
     anode_exchange_current_mA_cm2=None,
     name: str | Sequence[str] | None = None,
     n: int | None = None,
+    cathode_thickness_um=None,
+    cathode_porosity=None,
+    electrolyte_li_mol_L=1.0,
+    transference_number=1.0,
+    electrolyte_diffusivity_m2_s=np.inf,
+    electrolyte_conductivity_S_cm=np.inf,
+    electrolyte_activation_energy_eV=0.0,
 ) -> CellParameters:
     """Cell parameters from knowledge-base ids and numbers in the user's units.
 
@@ -170,9 +188,18 @@ def cell_parameters(
     ``electrolyte`` gives the SSE's conductivity and activation energy (unless given);
     a thickness of 0 leaves the separator out (as in the PyBaMM cross-check).
     ``anode_thickness_um`` limits a Li-metal anode's inventory (``None``: unlimited).
+
+    The liquid in the cathode's pores (:mod:`lpt.cycling.electrolyte`): its Li⁺
+    concentration ``electrolyte_li_mol_L``, ``transference_number`` t⁺, salt
+    ``electrolyte_diffusivity_m2_s`` and ``electrolyte_conductivity_S_cm`` (at 25 °C, both
+    scaled by ``electrolyte_activation_energy_eV``), in a cathode of ``cathode_thickness_um``
+    and liquid-filled ``cathode_porosity`` (needed once the liquid polarizes).  The defaults
+    (t⁺ = 1, infinite D_e and κ) add nothing to the voltage.
     """
     sizes = [np.size(v) for v in (loading_mg_cm2, sse_thickness_um, area_cm2, temperature_K,
-                                  particle_radius_um, diffusivity_cm2_s, exchange_current_mA_cm2)
+                                  particle_radius_um, diffusivity_cm2_s, exchange_current_mA_cm2,
+                                  cathode_thickness_um, cathode_porosity, electrolyte_li_mol_L, transference_number,
+                                  electrolyte_diffusivity_m2_s, electrolyte_conductivity_S_cm)
              if v is not None]
     sizes += [len(v) for v in (cathode, anode, electrolyte, name) if v is not None and not isinstance(v, str)]
     n = n if n is not None else max(sizes + [1])
@@ -239,8 +266,17 @@ def cell_parameters(
         sse_thickness_m=_arr(sse_thickness_um, n, "sse_thickness_um") * 1e-6,
         sse_conductivity_S_m=sigma * 1e2, sse_Ea_eV=ea,
         temperature_K=_arr(temperature_K, n, "temperature_K"),
+        cathode_thickness_m=(np.zeros(n) if cathode_thickness_um is None
+                             else _arr(cathode_thickness_um, n, "cathode_thickness_um") * 1e-6),
+        cathode_porosity=np.zeros(n) if cathode_porosity is None else _arr(cathode_porosity, n, "cathode_porosity"),
+        electrolyte_c0_mol_m3=_arr(electrolyte_li_mol_L, n, "electrolyte_li_mol_L") * 1e3,
+        transference_number=_arr(transference_number, n, "transference_number"),
+        electrolyte_diffusivity_m2_s=_arr(electrolyte_diffusivity_m2_s, n, "electrolyte_diffusivity_m2_s"),
+        electrolyte_conductivity_S_m=_arr(electrolyte_conductivity_S_cm, n, "electrolyte_conductivity_S_cm") * 1e2,
+        electrolyte_Ea_eV=_arr(electrolyte_activation_energy_eV, n, "electrolyte_activation_energy_eV"),
         ocv=ocv_tables(ids),
     )
+    _check_electrolyte(cells)
     for field_name in ("loading_kg_m2", "particle_radius_m", "diffusivity_m2_s", "i0_cathode_A_m2",
                        "i0_anode_A_m2", "area_m2", "sse_conductivity_S_m"):
         if not np.all(getattr(cells, field_name) > 0):
@@ -272,10 +308,32 @@ def cells_from_designs(designs: Sequence) -> CellParameters:
         sse_thickness_um=[d.electrolyte.thickness_um for d in designs],
         area_cm2=[d.area_cm2 for d in designs],
         anode_thickness_um=[d.anode.thickness_um for d in designs],
+        cathode_thickness_um=[d.cathode.thickness_um for d in designs],
+        cathode_porosity=[d.cathode.porosity for d in designs],
         temperature_K=[d.temperature_C + ZERO_CELSIUS_K for d in designs],
         particle_radius_um=radius,
         name=[d.name for d in designs],
     )
+
+
+def _check_electrolyte(cells: CellParameters) -> None:
+    """The pore liquid's numbers are physical, and a polarizing liquid has a cathode to sit in."""
+    t = cells.transference_number
+    if not np.all((t > -1.0) & (t <= 1.0)):
+        raise LptError("cell parameter 'transference_number' must be above -1 and at most 1 for every design.")
+    for name, arr in (("electrolyte_li_mol_L", cells.electrolyte_c0_mol_m3),
+                      ("electrolyte_diffusivity_m2_s", cells.electrolyte_diffusivity_m2_s),
+                      ("electrolyte_conductivity_S_cm", cells.electrolyte_conductivity_S_m)):
+        if not np.all(arr > 0):
+            raise LptError(f"cell parameter '{name}' must be above 0 for every design (inf: no polarization).")
+    if not np.all(np.isfinite(cells.electrolyte_Ea_eV)):
+        raise LptError("cell parameter 'electrolyte_activation_energy_eV' must be a finite number.")
+    polarizing = (((t != 1.0) & np.isfinite(cells.electrolyte_diffusivity_m2_s))
+                  | np.isfinite(cells.electrolyte_conductivity_S_m))
+    ok = (cells.cathode_thickness_m > 0) & (cells.cathode_porosity > 0) & (cells.cathode_porosity < 1)
+    if np.any(polarizing & ~ok):
+        raise LptError("a cathode whose pore liquid polarizes (t⁺ < 1 with a finite diffusivity, or a finite "
+                       "conductivity) needs cathode_thickness_um above 0 and cathode_porosity between 0 and 1.")
 
 
 def sse_resistance_ohm_m2(thickness_m, conductivity_S_m, activation_energy_eV, temperature_K) -> np.ndarray:

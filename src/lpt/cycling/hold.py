@@ -15,7 +15,8 @@ import numpy as np
 
 from lpt.cycling.ocv import OcvTables
 from lpt.cycling.particle import Propagator
-from lpt.cycling.steps import StepResult
+from lpt.cycling.electrolyte import overpotential_along
+from lpt.cycling.steps import Electrolyte, StepResult
 from lpt.cycling.voltage import (
     FLOAT_OPS, Y_EPS, StepCoefficients, cathode_asinh_numerator, cell_voltage, series_drop_V,
 )
@@ -26,20 +27,26 @@ V_TOL = 1e-11  # V: a constant-voltage sub-step's current puts the cell this clo
 
 def hold_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarray, v_hold: float,
               i_end: np.ndarray | None, t_limit: float | None, record: bool,
-              max_substeps: int = 400) -> StepResult:
+              max_substeps: int = 400, elyte: Electrolyte | None = None) -> StepResult:
     """Constant voltage until |I| ≤ ``i_end`` or the time limit.
 
     The current is linear in time within each sub-step, so the particle is propagated
     exactly for it (second order in the current's curvature); the end current of each
     sub-step is the one that puts the cell at ``v_hold`` (Newton, a scalar per design).
-    Sub-steps grow or shrink to change the current by about ``HOLD_CHANGE``.
+    Sub-steps grow or shrink to change the current by about ``HOLD_CHANGE``.  A
+    polarizing pore liquid (``elyte``) is propagated exactly for the same linear current.
     """
     G = prop.grid
     a = a.copy()
     m = b.idx.size
     t_lim = np.inf if t_limit is None else t_limit
+    e = eg = line = None
+    if elyte is not None:
+        eg, e = elyte.grid, elyte.state.copy()
+        nodes, front = eg.nodes_and_front(e, 0.0)
+        line = (nodes, np.zeros_like(nodes), front, eg.front_q * b.e_q_per_A_m2)
     # the current that puts the cell at v_hold at once (state unchanged)
-    i0 = solve_current(ocv, b, a @ G.surface, b.g_per_A_m2 * G.surface_g, np.zeros(m), v_hold)
+    i0 = solve_current(ocv, b, a @ G.surface, b.g_per_A_m2 * G.surface_g, np.zeros(m), v_hold, line=line)
     q_cap = 1.0 / np.abs(b.dy_per_C_m2)  # usable capacity, C m⁻²
     limit = np.zeros(m) if i_end is None else i_end
     running = (np.abs(i0) > limit) & (t_lim > 0)
@@ -63,7 +70,13 @@ def hold_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarr
         s1 = sub.g_per_A_m2 * (p2 @ prop.surf_beta + G.surface_g)   # per A m⁻² at the end
         # guess: the current keeps decaying at the last sub-step's rate
         guess = ip * np.minimum(np.maximum(ratio[r], 0.0), 1.5)
-        i1 = solve_current(ocv, sub, ys_free + ip * s0, s1, guess, v_hold)
+        if e is not None:
+            er, eq = e[r], sub.e_q_per_A_m2
+            Ee, p1e, p2e = eg.ramp_responses(h * sub.e_dtau_per_s)
+            nodes, front = eg.nodes_and_front(Ee * er + (eq * ip)[:, None] * (p1e - p2e) * eg.beta, 0.0)
+            end_load = p2e * eg.beta  # modal state per unit q at the sub-step's end
+            line = (nodes, eq[:, None] * (end_load @ eg.modes.T), front, eq * (end_load @ eg.front + eg.front_q))
+        i1 = solve_current(ocv, sub, ys_free + ip * s0, s1, guess, v_hold, line=line)
         # the step ends inside this sub-step where the (linear) current reaches its limit
         lim = limit[r]
         ends = np.abs(i1) <= lim
@@ -75,6 +88,8 @@ def hold_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarr
             E, p1, p2 = prop.ramp(h * sub.dtau_per_s)
         g0, g1 = sub.g_per_A_m2 * ip, sub.g_per_A_m2 * i1
         a[r] = E * ar + (g0[:, None] * (p1 - p2) + g1[:, None] * p2) * G.beta
+        if e is not None:
+            e[r] = eg.ramp(er, eq * ip, eq * i1, h * sub.e_dtau_per_s)
         charge[r] += 0.5 * (ip + i1) * h
         t_run[r] += h
         rel = np.abs(i1 - ip) / np.maximum(np.abs(ip), 1e-300)
@@ -97,16 +112,22 @@ def hold_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarr
         gone = np.isnan(i_rec)
         curve = {"t": np.where(gone, np.nan, t_rec), "v": np.where(gone, np.nan, v_hold),
                  "q": np.where(gone, np.nan, q_rec)}
-    return StepResult(charge, v_hold * charge, t_run, a, curve)
+    return StepResult(charge, v_hold * charge, t_run, a, curve, e)
 
 
-def _voltage_along(ocv, b, ys, current, dys_dI, ops=None):
+def _voltage_along(ocv, b, ys, current, dys_dI, ops=None, line=None):
     """V and dV/dI along the line ``ys = ys_base + dys_dI · I`` (arrays, or floats with
-    ``ops = FLOAT_OPS`` and ``b`` from :meth:`StepCoefficients.scalars`)."""
+    ``ops = FLOAT_OPS`` and ``b`` from :meth:`StepCoefficients.scalars`); ``line`` is the
+    pore liquid's state along the current (:func:`~lpt.cycling.electrolyte.overpotential_along`)."""
     if ops is None:
         u_c, slope = ocv.lookup(b.ocv_base, ys)
+        ev = dev = None
+        if line is not None:
+            ev, dev = overpotential_along(line, current, b.e_concentration_V)
         v, dv_dys, dv_dI = cell_voltage(b, u_c, ys, series_drop_V(b, current), cathode_asinh_numerator(b, current),
-                                        slope=slope, current=current)
+                                        slope=slope, current=current, electrolyte_V=ev)
+        if dev is not None:
+            dv_dI = dv_dI - dev
     else:
         u_c, slope = ocv.lookup_float(b.ocv_base, ys)
         v, dv_dys, dv_dI = cell_voltage(b, u_c, ys, series_drop_V(b, current, ops),
@@ -114,7 +135,8 @@ def _voltage_along(ocv, b, ys, current, dys_dI, ops=None):
     return v, dv_dys * dys_dI + dv_dI
 
 
-def solve_current(ocv: OcvTables, b: StepCoefficients, ys_base, dys_dI, guess, v_target, iters: int = 60):
+def solve_current(ocv: OcvTables, b: StepCoefficients, ys_base, dys_dI, guess, v_target, iters: int = 60,
+                  line=None):
     """The current that puts the cell at ``v_target`` when ``ys = ys_base + dys_dI · I``.
 
     Solved for the surface lithiation in logit form, ``z = ln(ys/(1-ys))``: V is
@@ -125,9 +147,10 @@ def solve_current(ocv: OcvTables, b: StepCoefficients, ys_base, dys_dI, guess, v
     lithiation it makes is computed without cancellation
     (``σ(z_b+ζ) − σ(z_b) = −e^{−z_b} expm1(−ζ) / ((1 + e^{−z_b−ζ})(1 + e^{−z_b}))``):
     with fast diffusion ``dys_dI`` is tiny and ``σ(z) − ys_base`` would resolve the
-    current only to ~1e-8 of itself.
+    current only to ~1e-8 of itself.  ``line``: the pore liquid's state along the current
+    (see :func:`_voltage_along`).
     """
-    if ys_base.size == 1:
+    if ys_base.size == 1 and line is None:
         return np.array([_solve_current_one(ocv, b.scalars(), float(ys_base[0]), float(dys_dI[0]),
                                             float(guess[0]), v_target, iters)])
     eps = Y_EPS
@@ -150,7 +173,7 @@ def solve_current(ocv: OcvTables, b: StepCoefficients, ys_base, dys_dI, guess, v
         delta = -eb * np.expm1(-zeta) / ((1.0 + em) * (1.0 + eb))
         ys = yb + delta
         cur = (delta + off) / dys_dI
-        v, dv = _voltage_along(ocv, b, ys, cur, dys_dI)
+        v, dv = _voltage_along(ocv, b, ys, cur, dys_dI, line=line)
         f = v - v_target
         # done: at the voltage (10 pV: Newton converges quadratically, and the one-design
         # path must land on the same current), at the resolution of ζ, or pinned at an

@@ -28,10 +28,11 @@ import numpy as np
 from lpt.constants import A_M2_PER_MA_CM2, C_M2_PER_MAH_CM2, C_PER_MAH, SECONDS_PER_HOUR
 from lpt.cycling import hold, steps
 from lpt.cycling.cell import CellParameters
+from lpt.cycling.electrolyte import electrolyte_grid
 from lpt.cycling.interface_hook import ConstantInterface, InterfaceHook, InterfaceState, interface_state
 from lpt.cycling.particle import ParticleGrid, particle_grid, propagator
 from lpt.cycling.protocol import Current, Protocol, Step, parse_protocol
-from lpt.cycling.steps import StepResult
+from lpt.cycling.steps import Electrolyte, StepResult
 from lpt.cycling.steps import safe_newton as _safe_newton  # noqa: F401  (the root finder's tests import it here)
 from lpt.cycling.voltage import StepCoefficients, current_A_m2, step_coefficients, voltage_V
 from lpt.errors import LptError
@@ -111,9 +112,10 @@ class CyclingResult:
 
 
 class _Engine:
-    """The state of a batch — the particles' modal state ``a``, the Li inventory of the
-    anodes, the charge passed and the time — and the step dispatch: each step solver
-    returns the new state of the designs it ran, which is booked here."""
+    """The state of a batch — the particles' modal state ``a``, the pore liquid's ``e``
+    (only when some design's liquid polarizes), the Li inventory of the anodes, the charge
+    passed and the time — and the step dispatch: each step solver returns the new state
+    of the designs it ran, which is booked here."""
 
     def __init__(self, cells: CellParameters, grid: ParticleGrid):
         self.cells = cells
@@ -125,6 +127,12 @@ class _Engine:
         self.anode_C_m2 = cells.anode_capacity_C_m2.copy()
         self.throughput_C_m2 = np.zeros(n)
         self.time_s = np.zeros(n)
+        polarizing = (cells.transference_number != 1.0) & np.isfinite(cells.electrolyte_diffusivity_m2_s)
+        self.egrid = electrolyte_grid() if polarizing.any() else None
+        self.e = None if self.egrid is None else np.zeros((n, self.egrid.mu.size))
+
+    def _elyte(self, b: StepCoefficients) -> Electrolyte | None:
+        return None if self.egrid is None else Electrolyte(self.egrid, self.e[b.idx])
 
     def active(self, idx: np.ndarray, T_K: np.ndarray, iface: InterfaceState) -> StepCoefficients:
         """The step coefficients of the designs ``idx``."""
@@ -144,18 +152,22 @@ class _Engine:
     def cc_step(self, b: StepCoefficients, current: np.ndarray, v_cut: float | None, t_limit: float | None,
                 record: bool, t_guess: np.ndarray | None = None) -> StepResult:
         return self._book(b, steps.cc_step(self.prop, self.ocv, b, self.a[b.idx], self.anode_C_m2[b.idx],
-                                           current, v_cut, t_limit, record, t_guess))
+                                           current, v_cut, t_limit, record, t_guess, self._elyte(b)))
 
     def hold_step(self, b: StepCoefficients, v_hold: float, i_end: np.ndarray | None, t_limit: float | None,
                   record: bool) -> StepResult:
-        return self._book(b, hold.hold_step(self.prop, self.ocv, b, self.a[b.idx], v_hold, i_end, t_limit, record))
+        return self._book(b, hold.hold_step(self.prop, self.ocv, b, self.a[b.idx], v_hold, i_end, t_limit, record,
+                                            elyte=self._elyte(b)))
 
     def rest_step(self, b: StepCoefficients, duration: float, record: bool) -> StepResult:
-        return self._book(b, steps.rest_step(self.prop, self.ocv, b, self.a[b.idx], duration, record))
+        return self._book(b, steps.rest_step(self.prop, self.ocv, b, self.a[b.idx], duration, record,
+                                             self._elyte(b)))
 
     def _book(self, b: StepCoefficients, res: StepResult) -> StepResult:
         idx = b.idx
         self.a[idx] = res.state
+        if res.electrolyte_state is not None:
+            self.e[idx] = res.electrolyte_state
         self.anode_C_m2[idx] -= res.charge_C_m2
         self.throughput_C_m2[idx] += np.abs(res.charge_C_m2)
         self.time_s[idx] += res.duration_s

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from lpt.cycling.electrolyte import ElectrolyteGrid, FloatLiquid, overpotential_V
 from lpt.cycling.ocv import OcvTables
 from lpt.cycling.particle import Propagator
 from lpt.cycling.voltage import (
@@ -34,6 +35,14 @@ SAMPLES = 16  # voltage samples per pass of a constant-current step (the same fo
 _GRID = np.linspace(0.0, 1.0, SAMPLES + 1)[:, None]
 Y_SURFACE_LIMIT = 1e-6  # a CC step ends when the particle surface is this close to full/empty
 REL_TOL = 1e-13  # a CC step's end is located to this fraction of its duration
+DEPLETION_LIMIT = 1e-6  # a step ends when the pore liquid's salt falls to this fraction of c₀
+
+
+class Electrolyte(NamedTuple):
+    """The pore liquid of the designs running a step (:mod:`lpt.cycling.electrolyte`)."""
+
+    grid: ElectrolyteGrid
+    state: np.ndarray  # (m, K) modal state
 
 
 class StepResult(NamedTuple):
@@ -46,6 +55,7 @@ class StepResult(NamedTuple):
     duration_s: np.ndarray
     state: np.ndarray
     curve: dict | None
+    electrolyte_state: np.ndarray | None = None
 
 
 def safe_newton(fun, rows: np.ndarray | None, lo: np.ndarray, hi: np.ndarray, t: np.ndarray,
@@ -89,13 +99,15 @@ def safe_newton(fun, rows: np.ndarray | None, lo: np.ndarray, hi: np.ndarray, t:
 
 def cc_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarray, anode_C_m2: np.ndarray,
             current: np.ndarray, v_cut: float | None, t_limit: float | None, record: bool,
-            t_guess: np.ndarray | None = None) -> StepResult:
+            t_guess: np.ndarray | None = None, elyte: Electrolyte | None = None) -> StepResult:
     """Constant current (signed, discharge > 0) until the cut-off or the time limit.
 
     ``a`` is the modal state and ``anode_C_m2`` the Li inventory of the designs ``b.idx``.
     The particle is propagated exactly, so the step is found by sampling the voltage over
     a window (the previous cycle's duration of this step, or the time to fill or empty
-    the particle), then by safeguarded Newton inside the bracketing interval.
+    the particle), then by safeguarded Newton inside the bracketing interval.  With a
+    polarizing pore liquid (``elyte``) its concentration overpotential joins the voltage
+    and its depletion ends the step.
     """
     grid = prop.grid
     m = b.idx.size
@@ -109,45 +121,67 @@ def cc_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarray
     a_s = a * grid.surface
     g = b.g_per_A_m2 * current
     drop, xc_num = series_drop_V(b, current), cathode_asinh_numerator(b, current)
+    e_state = q_e = None
+    if elyte is not None:
+        e_state, q_e = elyte.state, b.e_q_per_A_m2 * current
     if m == 1:
-        t_stop = np.array([_cc_end_one(prop, ocv, b.scalars(), a_s[0].tolist(), float(g[0]), float(drop[0]),
+        bs = b.scalars()
+        liquid = None if elyte is None else FloatLiquid(elyte.grid, e_state[0], float(q_e[0]), bs.e_concentration_V,
+                                                         bs.e_dtau_per_s)
+        t_stop = np.array([_cc_end_one(prop, ocv, bs, a_s[0].tolist(), float(g[0]), float(drop[0]),
                                        float(xc_num[0]), float(current[0]), v_cut, float(t_end[0]),
-                                       None if t_guess is None else float(t_guess[0]))])
-        return _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record)
+                                       None if t_guess is None else float(t_guess[0]), liquid)])
+        return _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record, elyte, q_e, liquid)
 
     def pick(rows):
         """The step's per-design quantities for ``rows`` (``None``: every design)."""
         if rows is None:
-            return b, a_s, g, drop, xc_num, current
-        return b.subset(rows), a_s[rows], g[rows], drop[rows], xc_num[rows], current[rows]
+            return b, a_s, g, drop, xc_num, current, e_state, q_e
+        return (b.subset(rows), a_s[rows], g[rows], drop[rows], xc_num[rows], current[rows],
+                None if e_state is None else e_state[rows], None if q_e is None else q_e[rows])
 
     def margin(t, rows):
         """> 0 while the step may go on: above the cut-off, and the particle surface
         not yet full (discharge) or empty (charge) — as PyBaMM's stoichiometry events.
         ``t`` is (samples, designs)."""
-        sub, a_r, g_r, d_r, x_r, c_r = pick(rows)
+        sub, a_r, g_r, d_r, x_r, c_r, e_r, q_r = pick(rows)
         ys = prop.surface(a_r, g_r, t * sub.dtau_per_s)
         f = np.where(c_r > 0, 1.0 - Y_SURFACE_LIMIT - ys, ys - Y_SURFACE_LIMIT)
+        ev = None
+        if e_r is not None:
+            ev, lowest = overpotential_V(elyte.grid, elyte.grid.advance(e_r, q_r, t * sub.e_dtau_per_s),
+                                         q_r, sub.e_concentration_V)
+            f = np.minimum(f, lowest - DEPLETION_LIMIT)
         if v_cut is not None:
-            v = cell_voltage(sub, ocv.value(sub.ocv_base, ys), ys, d_r, x_r)
+            v = cell_voltage(sub, ocv.value(sub.ocv_base, ys), ys, d_r, x_r, electrolyte_V=ev)
             f = np.minimum(f, (v - v_cut) * np.sign(c_r))
         return f
 
     def margin_rate(t, rows):
         """The margin and its time derivative, one time per design."""
-        sub, a_r, g_r, d_r, x_r, c_r = pick(rows)
+        sub, a_r, g_r, d_r, x_r, c_r, e_r, q_r = pick(rows)
         ys, dys = prop.surface_and_rate(a_r, g_r, t * sub.dtau_per_s)
         dys = dys * sub.dtau_per_s
         up = c_r > 0
         f = np.where(up, 1.0 - Y_SURFACE_LIMIT - ys, ys - Y_SURFACE_LIMIT)
         df = np.where(up, -dys, dys)
+        ev = None
+        if e_r is not None:
+            grid = elyte.grid
+            ae = grid.advance(e_r, q_r, t * sub.e_dtau_per_s)
+            ev, lowest, dev, dlow = overpotential_V(grid, ae, q_r, sub.e_concentration_V, rate=grid.rate(ae, q_r))
+            dev, dlow = dev * sub.e_dtau_per_s, dlow * sub.e_dtau_per_s
+            dep = lowest - DEPLETION_LIMIT
+            lower = dep < f
+            f, df = np.where(lower, dep, f), np.where(lower, dlow, df)
         if v_cut is not None:
             sg = np.where(up, 1.0, -1.0)
             u_c, slope = ocv.lookup(sub.ocv_base, ys)
-            v, dv = cell_voltage(sub, u_c, ys, d_r, x_r, slope=slope)
+            v, dv = cell_voltage(sub, u_c, ys, d_r, x_r, slope=slope, electrolyte_V=ev)
             fv = (v - v_cut) * sg
             lower = fv < f
-            f, df = np.where(lower, fv, f), np.where(lower, dv * dys * sg, df)
+            dfv = dv * dys * sg if ev is None else (dv * dys - dev) * sg
+            f, df = np.where(lower, fv, f), np.where(lower, dfv, df)
         return f, df
 
     t_stop = t_end.copy()
@@ -184,28 +218,39 @@ def cc_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarray
             start = np.where((tg > b_lo) & (tg < b_hi), tg, start)
         t_stop[ref] = safe_newton(margin_rate, rows, b_lo, b_hi, start)
     t_stop[at_once] = 0.0
-    return _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record)
+    return _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record, elyte, q_e)
 
 
-def _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record) -> StepResult:
+def _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record, elyte=None, q_e=None,
+               liquid: FloatLiquid | None = None) -> StepResult:
     """The end of a CC step found: energy (Simpson's rule on an even grid over
-    ``[0, t_stop]``), the curve if asked, and the new state."""
+    ``[0, t_stop]``), the curve if asked, and the new state (``liquid``: the one-design
+    path's pore liquid, evaluated at the samples)."""
     n_e = max(SAMPLES, 100) if record else SAMPLES
     se = np.linspace(0.0, 1.0, n_e + 1)[:, None] if record else _GRID
     te = se * t_stop
     ys = prop.surface(a_s, g, te * b.dtau_per_s)
-    ve = cell_voltage(b, ocv.value(b.ocv_base, ys), ys, drop, xc_num)
+    ev = e_end = None
+    if liquid is not None:
+        ev = np.array([[liquid.at(t)[0]] for t in te[:, 0].tolist()])
+    elif elyte is not None:
+        ev, _ = overpotential_V(elyte.grid, elyte.grid.advance(elyte.state, q_e, te * b.e_dtau_per_s),
+                                q_e, b.e_concentration_V)
+    if elyte is not None:
+        e_end = elyte.grid.advance(elyte.state, q_e, t_stop * b.e_dtau_per_s)
+    ve = cell_voltage(b, ocv.value(b.ocv_base, ys), ys, drop, xc_num, electrolyte_V=ev)
     w = np.ones(n_e + 1)
     w[1:-1:2], w[2:-1:2] = 4.0, 2.0
     energy = current * t_stop * (w @ ve) / (3.0 * n_e)
     charge = current * t_stop
     state = prop.advance(a, g, t_stop * b.dtau_per_s)
     curve = {"t": te, "v": ve, "q": np.abs(current) * te} if record else None
-    return StepResult(charge, energy, t_stop, state, curve)
+    return StepResult(charge, energy, t_stop, state, curve, e_end)
 
 
 def _cc_end_one(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a_s: list[float], g: float, drop: float,
-                xc_num: float, current: float, v_cut: float | None, t_end: float, t_guess: float | None) -> float:
+                xc_num: float, current: float, v_cut: float | None, t_end: float, t_guess: float | None,
+                liquid: FloatLiquid | None = None) -> float:
     """The end of a CC step for a batch of one design, in plain Python floats (``b`` from
     :meth:`StepCoefficients.scalars`).
 
@@ -231,13 +276,18 @@ def _cc_end_one(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a_s: list
             f, df = 1.0 - Y_SURFACE_LIMIT - ys, -dys
         else:
             f, df = ys - Y_SURFACE_LIMIT, dys
+        ev = None
+        if liquid is not None:
+            ev, dev, lowest, d_lowest = liquid.at(t)
+            if lowest - DEPLETION_LIMIT < f:
+                f, df = lowest - DEPLETION_LIMIT, d_lowest
         if v_cut is None:
             return f, df
         u_c, slope = ocv.lookup_float(base, ys)
-        v, dv = cell_voltage(b, u_c, ys, drop, xc_num, FLOAT_OPS, slope=slope)
+        v, dv = cell_voltage(b, u_c, ys, drop, xc_num, FLOAT_OPS, slope=slope, electrolyte_V=ev)
         fv = (v - v_cut) * sign
         if fv < f:
-            return fv, dv * dys * sign
+            return fv, (dv * dys * sign if ev is None else (dv * dys - dev) * sign)
         return f, df
 
     lo, hi = 0.0, t_end
@@ -274,14 +324,22 @@ def _cc_end_one(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a_s: list
 
 
 def rest_step(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a: np.ndarray, duration: float,
-              record: bool) -> StepResult:
-    """Open circuit for ``duration`` s: one exact propagation."""
+              record: bool, elyte: Electrolyte | None = None) -> StepResult:
+    """Open circuit for ``duration`` s: one exact propagation (the particle and the pore
+    liquid relax)."""
     m = b.idx.size
     zero_i = np.zeros(m)
     curve = None
     if record:
         t = duration * np.linspace(0.0, 1.0, 9)[:, None] * np.ones((1, m))
         ys = prop.surface(a * prop.grid.surface, zero_i, t * b.dtau_per_s)
-        curve = {"t": t, "v": voltage_V(ocv, b, ys, zero_i), "q": np.zeros_like(t)}
+        ev = None
+        if elyte is not None:
+            ev, _ = overpotential_V(elyte.grid, elyte.grid.advance(elyte.state, zero_i, t * b.e_dtau_per_s),
+                                    zero_i, b.e_concentration_V)
+        curve = {"t": t, "v": voltage_V(ocv, b, ys, zero_i, ev), "q": np.zeros_like(t)}
     state = prop.advance(a, b.g_per_A_m2 * zero_i, np.full(m, duration) * b.dtau_per_s)
-    return StepResult(zero_i, zero_i.copy(), np.full(m, duration), state, curve)
+    e_end = None
+    if elyte is not None:
+        e_end = elyte.grid.advance(elyte.state, zero_i, np.full(m, duration) * b.e_dtau_per_s)
+    return StepResult(zero_i, zero_i.copy(), np.full(m, duration), state, curve, e_end)

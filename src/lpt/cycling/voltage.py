@@ -2,13 +2,15 @@
 
 With the discharge current density ``I`` > 0 (A m⁻² of electrode)::
 
-    V = U_c(y_s) − [U_a + η_a + I R_series] − η_c
+    V = U_c(y_s) − [U_a + η_a + I R_series] − η_c − η_e
     η_a = (2RT/F) asinh(I / 2 i₀,a)
     η_c = (2RT/F) asinh(j_c / 2 i₀,c(y_s)),   j_c = I R_p / (3 u V_act)
     i₀,c(y_s) = i₀,c(½) · 2 sqrt(y_s (1 − y_s))
 
 (symmetric Butler–Volmer, PyBaMM's ``sqrt(c(c_max − c))`` exchange current; equations and
-references in ``docs/cycling.md``).  The bracket depends on the current only, so a
+references in ``docs/cycling.md``).  ``R_series`` holds the SSE, the interface ASRs and
+the pore liquid's ohmic drop; ``η_e`` is the pore liquid's concentration overpotential
+(:mod:`lpt.cycling.electrolyte`, 0 unless it polarizes).  The bracket depends on the current only, so a
 constant-current step computes it once (:func:`series_drop_V`) and evaluates
 :func:`cell_voltage` at many surface states.  Every step type — constant current (batched
 and one-design), constant-voltage current solves, rest — goes through these functions;
@@ -28,6 +30,7 @@ from lpt.constants import (
     A_M2_PER_MA_CM2, F_C_MOL, M2_PER_CM2, R_J_MOLK, SECONDS_PER_HOUR, arrhenius,
 )
 from lpt.cycling.cell import CellParameters, sse_resistance_ohm_m2
+from lpt.cycling.electrolyte import transport_coefficients
 from lpt.cycling.interface_hook import InterfaceState
 from lpt.cycling.ocv import OCV_GRID
 from lpt.cycling.protocol import Current
@@ -65,6 +68,9 @@ class StepCoefficients:
     r_series_ohm_m2: np.ndarray    # SSE + interface ASRs
     anode_potential_V: np.ndarray
     ocv_base: np.ndarray           # offset of the design's cathode in the flat OCV table
+    e_dtau_per_s: np.ndarray       # pore liquid (lpt.cycling.electrolyte): D_eff/(ε L²)
+    e_q_per_A_m2: np.ndarray       # its dimensionless inflow q per A m⁻²
+    e_concentration_V: np.ndarray  # (2RT/F)(1 − t⁺): prefactor of its concentration overpotential
 
     def subset(self, rows: np.ndarray) -> "StepCoefficients":
         return StepCoefficients(**{k: v[rows] for k, v in vars(self).items()})
@@ -89,14 +95,21 @@ def step_coefficients(cells: CellParameters, idx: np.ndarray, T_K: np.ndarray,
         bulk = sse_resistance_ohm_m2(c.sse_thickness_m[idx], c.sse_conductivity_S_m[idx], c.sse_Ea_eV[idx], T_K)
     i0c = c.i0_cathode_A_m2[idx] * arrhenius(c.i0_cathode_Ea_eV[idx], T_K)
     i0a = c.i0_anode_A_m2[idx] * arrhenius(c.i0_anode_Ea_eV[idx], T_K)
+    two_rt_F = 2.0 * R_J_MOLK * T_K / F_C_MOL
+    e_dtau, e_q, e_conc, e_ohmic = transport_coefficients(
+        c.cathode_thickness_m[idx], c.cathode_porosity[idx], c.electrolyte_c0_mol_m3[idx],
+        c.transference_number[idx], c.electrolyte_diffusivity_m2_s[idx], c.electrolyte_conductivity_S_m[idx],
+        arrhenius(c.electrolyte_Ea_eV[idx], T_K), two_rt_F)
     return StepCoefficients(
         idx=idx, T_K=T_K, dtau_per_s=D / R**2,
         g_per_A_m2=R**2 * dy_per_C / (3.0 * D),
         dy_per_C_m2=dy_per_C,
         j_per_I=R / (3.0 * u * c.active_volume_m[idx]),
-        inv_2i0c_m2_A=0.5 / i0c, inv_2i0a_m2_A=0.5 / i0a, two_rt_F_V=2.0 * R_J_MOLK * T_K / F_C_MOL,
-        r_series_ohm_m2=bulk + (iface.asr_anode_ohm_cm2[idx] + iface.asr_cathode_ohm_cm2[idx]) * M2_PER_CM2,
+        inv_2i0c_m2_A=0.5 / i0c, inv_2i0a_m2_A=0.5 / i0a, two_rt_F_V=two_rt_F,
+        r_series_ohm_m2=(bulk + (iface.asr_anode_ohm_cm2[idx] + iface.asr_cathode_ohm_cm2[idx]) * M2_PER_CM2
+                         + e_ohmic),
         anode_potential_V=c.anode_potential_V[idx], ocv_base=c.ocv_index[idx] * OCV_GRID,
+        e_dtau_per_s=e_dtau, e_q_per_A_m2=e_q, e_concentration_V=e_conc,
     )
 
 
@@ -121,12 +134,16 @@ def cathode_asinh_numerator(b: StepCoefficients, current):
     return 0.5 * current * b.j_per_I * b.inv_2i0c_m2_A
 
 
-def cell_voltage(b: StepCoefficients, u_c, ys, drop, xc_num, ops: Ops = ARRAY_OPS, *, slope=None, current=None):
+def cell_voltage(b: StepCoefficients, u_c, ys, drop, xc_num, ops: Ops = ARRAY_OPS, *, slope=None, current=None,
+                 electrolyte_V=None):
     """The cell voltage at surface lithiation ``ys`` (broadcast over rows).
 
     ``u_c`` is the OCV at ``ys``, ``drop`` :func:`series_drop_V` and ``xc_num``
-    :func:`cathode_asinh_numerator` of the current.  With the OCV's ``slope`` dU/dy also
-    returns ∂V/∂y_s at fixed current; with ``current`` as well, ∂V/∂I at fixed y_s.
+    :func:`cathode_asinh_numerator` of the current; ``electrolyte_V`` the pore liquid's
+    concentration overpotential (:func:`lpt.cycling.electrolyte.overpotential_V`, its
+    ohmic drop is in ``r_series_ohm_m2``).  With the OCV's ``slope`` dU/dy also returns
+    ∂V/∂y_s at fixed current; with ``current`` as well, ∂V/∂I at fixed y_s (both at a
+    fixed electrolyte state: the caller adds that term's own derivative).
     """
     rt = b.two_rt_F_V
     y = ops.minimum(ops.maximum(ys, Y_EPS), 1.0 - Y_EPS)
@@ -134,6 +151,8 @@ def cell_voltage(b: StepCoefficients, u_c, ys, drop, xc_num, ops: Ops = ARRAY_OP
     root = ops.sqrt(yy)
     xc = xc_num / root
     v = u_c - drop - rt * ops.asinh(xc)
+    if electrolyte_V is not None:
+        v = v - electrolyte_V
     if slope is None:
         return v
     sc = ops.sqrt(1.0 + xc * xc)
@@ -147,8 +166,8 @@ def cell_voltage(b: StepCoefficients, u_c, ys, drop, xc_num, ops: Ops = ARRAY_OP
     return v, dv_dys, dv_dI
 
 
-def voltage_V(ocv, b: StepCoefficients, ys, current):
+def voltage_V(ocv, b: StepCoefficients, ys, current, electrolyte_V=None):
     """The cell voltage at surface lithiation ``ys`` and ``current`` (arrays, broadcast
     over rows; ``ocv`` the batch's :class:`~lpt.cycling.ocv.OcvTables`)."""
     return cell_voltage(b, ocv.value(b.ocv_base, ys), ys, series_drop_V(b, current),
-                        cathode_asinh_numerator(b, current))
+                        cathode_asinh_numerator(b, current), electrolyte_V=electrolyte_V)

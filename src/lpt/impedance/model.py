@@ -219,22 +219,36 @@ def _path_arcs(side: str, mechanisms: list[Mechanism], specific: dict[str, float
 def stack_circuit(design: Design, temperature_C: float | None = None,
                   untreated: bool = False) -> StackCircuit:
     """Build the equivalent circuit of ``design`` (treated, or its untreated arm)."""
-    from lpt import materials
+    return stack_circuits(design, [temperature_C], untreated)[0]
+
+
+def stack_circuits(design: Design, temperatures_C, untreated: bool = False) -> list[StackCircuit]:
+    """The equivalent circuits of ``design`` at several temperatures (None: the design's),
+    from one look-up of its inputs and one vectorized evaluation of the interface model."""
     from lpt.interface import build_inputs, evaluate
 
-    T_K = None if temperature_C is None else temperature_C + ZERO_CELSIUS_K
     x = build_inputs([design], untreated=untreated)
+    rows = np.zeros(len(temperatures_C), dtype=np.intp)
+    x = x.take(rows)
+    T_K = np.array([x.temperature_K[0] if t is None else t + ZERO_CELSIUS_K for t in temperatures_C])
     r = evaluate(x, temperature_K=T_K)
+    return [_circuit(design, x, r, k) for k in range(len(rows))]
+
+
+def _circuit(design: Design, x, r, k: int) -> StackCircuit:
+    """The stack circuit of row ``k`` of an evaluated batch."""
+    from lpt import materials
+
     A = float(design.area_cm2)
-    T = float(r.temperature_K[0])
+    T = float(r.temperature_K[k])
     sse = materials.get(design.electrolyte.material)
     eps = permittivity(sse)
     L_cm = design.electrolyte.thickness_um * 1e-4
     c_geo = eps * EPSILON_0_F_CM * A / L_cm            # F
-    tau_sse = eps * EPSILON_0_F_CM / float(x.sse_sigma_S_cm[0] * arrhenius(x.sse_Ea_eV[0], T))
+    tau_sse = eps * EPSILON_0_F_CM / float(x.sse_sigma_S_cm[k] * arrhenius(x.sse_Ea_eV[k], T))
     notes = [f"SSE relative permittivity {eps:g} ({sse.family})"]
 
-    r_sse = float(r.bulk_ohm_cm2[0]) / A
+    r_sse = float(r.bulk_ohm_cm2[k]) / A
     gb_frac = GRAIN_BOUNDARY_FRACTION_BY_FAMILY.get(sse.family, 0.0)
     series = [Arc("sse_bulk", r_sse * (1 - gb_frac), c_geo, 1.0, "bulk")]
     if gb_frac > 0:
@@ -248,15 +262,15 @@ def stack_circuit(design: Design, temperature_C: float | None = None,
     branches: dict[str, dict[str, list[Arc] | None]] = {}
     for side in ("anode", "cathode"):
         sr = getattr(r, side)
-        f_w = float(sr.wetted_fraction[0])
-        f_net = float(sr.network_contact_fraction[0])
-        f_dir = float(sr.contact_fraction[0]) - f_net
-        constr = float(sr.constriction_ohm_cm2[0]) / A
+        f_w = float(sr.wetted_fraction[k])
+        f_net = float(sr.network_contact_fraction[k])
+        f_dir = float(sr.contact_fraction[k]) - f_net
+        constr = float(sr.constriction_ohm_cm2[k]) / A
         if constr > 0:
             # same material, same dielectric relaxation time as the bulk (Eckhardt 2022)
             series.append(Arc(f"{side}_constriction", constr, tau_sse / constr, 1.0, "bulk"))
-        solid_r = {k: float(v[0]) for k, v in sr.solid_ohm_cm2.items()}
-        liquid_r = {k: float(v[0]) for k, v in sr.liquid_ohm_cm2.items()}
+        solid_r = {name: float(v[k]) for name, v in sr.solid_ohm_cm2.items()}
+        liquid_r = {name: float(v[k]) for name, v in sr.liquid_ohm_cm2.items()}
         solid = _path_arcs(side, slot("solid", side), solid_r, f_net, A, "solid_") if f_net > 0 else None
         liquid = _path_arcs(side, slot("liquid", side), liquid_r, f_w, A, "") if f_w > 0 else []
         direct: list[Arc] = []
@@ -264,21 +278,21 @@ def stack_circuit(design: Design, temperature_C: float | None = None,
         if side == "cathode":
             if f_dir > 0:
                 comps = sr.components_ohm_cm2
-                ct_d = float(comps["direct_charge_transfer"][0])
-                films = float(comps["direct_contact_path"][0]) - ct_d
+                ct_d = float(comps["direct_charge_transfer"][k])
+                films = float(comps["direct_contact_path"][k]) - ct_d
                 if films > 0:
                     direct.append(Arc("cathode_direct_films", films / A,
                                       FILM_CAPACITANCE_F_CM2 * f_dir * A, FILM_CPE_ALPHA, side))
                 direct.append(Arc("cathode_direct_charge_transfer", ct_d / A,
                                   DOUBLE_LAYER_CAPACITANCE_F_CM2 * f_dir * A, CHARGE_TRANSFER_CPE_ALPHA, side))
             # charge transfer on the particles reached through the network or the liquid
-            u_net = float(r.cathode_utilization[0] - r.cathode_direct_utilization[0])
-            active_area = float(x.cathode_active_area_cm2_cm2[0]) * max(u_net, 1e-9) * A
-            after.append(Arc("cathode_charge_transfer", float(r.cathode_charge_transfer_ohm_cm2[0]) / A,
+            u_net = float(r.cathode_utilization[k] - r.cathode_direct_utilization[k])
+            active_area = float(x.cathode_active_area_cm2_cm2[k]) * max(u_net, 1e-9) * A
+            after.append(Arc("cathode_charge_transfer", float(r.cathode_charge_transfer_ohm_cm2[k]) / A,
                              DOUBLE_LAYER_CAPACITANCE_F_CM2 * active_area, CHARGE_TRANSFER_CPE_ALPHA, side))
         branches[side] = {"solid": solid, "liquid": liquid, "after": after, "direct": direct}
 
-    util = float(r.cathode_utilization[0])
+    util = float(r.cathode_utilization[k])
 
     z0, tau_d = _cathode_diffusion(design, x, util, T)
     return StackCircuit(design.name, T - ZERO_CELSIUS_K, A, series, branches, z0, tau_d, notes)
@@ -293,7 +307,7 @@ def _cathode_diffusion(design: Design, x, utilization: float, T_K: float) -> tup
     if not D:
         return None, None
     D = D * float(arrhenius(getattr(cath, "diffusivity_activation_energy_eV", 0.0) or 0.0, T_K))
-    r_cm = float(x.particle_radius_cm[0])
+    r_cm = float(x.particle_radius_cm[0])  # the same in every row
     tau = r_cm**2 / D
     # intercalation capacitance at mid-window: charge of the connected material / dU/dSOC
     q_C = (design.cathode.loading_mg_cm2 * 1e-3 * cath.specific_capacity_mAh_g * 3.6

@@ -1,10 +1,12 @@
-"""Read instrument files: impedance spectra and the raw tables behind them.
+"""Read instrument files: impedance spectra, cycling tables and the raw tables behind them.
 
 * :func:`read_spectra` — every spectrum (sweep) in a file;
 * :func:`read_spectrum` — one spectrum (``sweep=k`` picks one of several);
 * :func:`read_folder` — every readable file of a folder, and one sentence for each
   file that could not be read;
-* :func:`read_biologic_table` — the raw column table of a BioLogic .mpt/.mpr file.
+* :func:`read_biologic_table` — the raw column table of a BioLogic .mpt/.mpr file;
+* :func:`read_cycling` — one cycling table (Battery Data Format columns) from a cycler
+  file of any supported maker (:mod:`lpt.io.cycling`).
 
 Formats are recognised by content first, extension second (:mod:`lpt.io.detect`).
 """
@@ -15,10 +17,11 @@ from pathlib import Path
 
 from lpt.errors import LptError
 from lpt.io.detect import EXTENSIONS, FORMATS, detect, supported
+from lpt.io.cycling import read_cycling
 from lpt.io.formats.biologic import read_biologic_table
 from lpt.io.spectrum import MIN_POINTS, Spectrum
 
-__all__ = ["EXTENSIONS", "FORMATS", "MIN_POINTS", "Spectrum", "read_biologic_table", "read_folder", "read_paths",
+__all__ = ["EXTENSIONS", "FORMATS", "MIN_POINTS", "Spectrum", "read_biologic_table", "read_cycling", "read_folder", "read_paths",
            "read_spectra", "read_spectrum", "supported"]
 
 

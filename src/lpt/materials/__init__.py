@@ -245,9 +245,10 @@ def get(material_id: str, kind: str | tuple[str, ...] | None = None, *, field: s
     """The record for ``material_id``; a clear error (with "did you mean") otherwise."""
     kb = load_all()
     kinds = (kind,) if isinstance(kind, str) else kind
+    rec = kb.get(material_id)
+    if rec is not None and (kinds is None or rec.kind in kinds):
+        return rec
     pool = {k: v for k, v in kb.items() if kinds is None or v.kind in kinds}
-    if material_id in pool:
-        return pool[material_id]
     want = " or ".join(k.replace("_", " ") for k in kinds) if kinds else "material"
     if material_id in kb:
         raise LptError(

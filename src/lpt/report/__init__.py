@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lpt.design import Design, load_design
+from lpt.errors import LptError
 
 ARMS = ("treated", "untreated")
 SECTION_IDS = ("summary", "screening", "asr", "eis", "voltage", "cycling", "metrics")
@@ -34,6 +35,8 @@ def collect(design: Design, n_cycles: int | None = None) -> dict:
     from lpt.screening import screen
     from lpt.validation import simulate_life
 
+    if n_cycles is not None and not 1 <= n_cycles <= MAX_REPORT_CYCLES:
+        raise LptError(f"the report simulates 1 to {MAX_REPORT_CYCLES} cycles, got {n_cycles}.")
     n = n_cycles or report_cycles(design)
     record = tuple(sorted({1, max(1, n // 2), n}))
     asr = asr_report(design)
@@ -47,7 +50,9 @@ def collect(design: Design, n_cycles: int | None = None) -> dict:
             lf = simulate_life(design, n, untreated=u, record_cycles=record)
             lf["area_cm2"] = design.area_cm2
             data["life"][arm] = lf
-        except Exception as exc:  # the page still shows everything else
+        except LptError as exc:  # the design asks for what cannot be done (e.g. its [cycling] protocol)
+            raise LptError(f"{design.source}: {exc}") from None
+        except Exception as exc:  # a failure of the model: the page still shows everything else
             data["errors"].append(f"life simulation ({arm}): {exc}")
         util = asr["cathode_utilization"][arm]
         try:
@@ -191,12 +196,13 @@ def _measured_html(eis_files: list[str], model_spectrum: dict) -> str:
     return "".join(out)
 
 
-def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: int | None = None) -> str:
-    """The HTML text of the report."""
+def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: int | None = None,
+                 data: dict | None = None) -> str:
+    """The HTML text of the report (``data``: what :func:`collect` returned, if at hand)."""
     from lpt.report import plots
     from lpt.report.html import esc, figure_to_img, page, table
 
-    data = collect(design, n_cycles)
+    data = data if data is not None else collect(design, n_cycles)
     sections = []
     summ = table(["quantity", "treated", "untreated"], summary_rows(data), num_cols={1, 2})
     desc = f"<p>{esc(design.description)}</p>" if design.description else ""

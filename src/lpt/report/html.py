@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from pathlib import Path
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1280px;
@@ -51,9 +52,24 @@ def section(sec_id: str, title: str, body: str) -> str:
     return f'<section id="{sec_id}"><h2>{esc(title)}</h2>{body}</section>'
 
 
+# Every page carries this tag: it is how `lpt report` knows that an existing file is a
+# report it wrote (and may replace) rather than someone's document.
+GENERATOR_META = '<meta name="generator" content="lpt">'
+
+
+def written_by_lpt(path: str | Path) -> bool:
+    """Whether ``path`` is an HTML report lpt wrote (it carries :data:`GENERATOR_META`)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return GENERATOR_META.encode() in head
+
+
 def page(title: str, subtitle: str, sections: list[tuple[str, str, str]]) -> str:
     nav = "".join(f'<a href="#{sid}">{esc(t)}</a>' for sid, t, _ in sections)
     body = "".join(section(sid, t, b) for sid, t, b in sections)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{GENERATOR_META}<title>{esc(title)}</title>'
             f"<style>{CSS}</style></head><body><h1>{esc(title)}</h1><p class=\"note\">{esc(subtitle)}</p>"
             f"<nav>{nav}</nav>{body}</body></html>")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt import metrics
+from lpt import metrics, overrides
 from lpt.batch import DesignBatch, Group, design_numbers
 from lpt.design import Design, design_from_dict
 from lpt.interface.inputs import Inputs, inputs_from_batch
@@ -35,6 +35,7 @@ class ChunkSpec:
     source: str
     outputs: tuple[str, ...]
     cycles: int | None = None
+    parameters: tuple[tuple[str, float], ...] = ()   # values in force (lpt.overrides) on the client
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,11 @@ def cycle_life_columns(designs: list[Design], n_cycles: int | None) -> dict[str,
 
 def evaluate_chunk(spec: ChunkSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Results of one chunk: the rows' design id and varied keys, then every output asked for."""
+    with overrides.applied(dict(spec.parameters)):
+        return _evaluate_chunk(spec, frame)
+
+
+def _evaluate_chunk(spec: ChunkSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     t0 = time.perf_counter()
     outs = set(spec.outputs)
     need_inputs = bool(outs & {"asr", "utilization", "capacity", "energy_density"})

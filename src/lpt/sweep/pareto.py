@@ -14,13 +14,14 @@ vectorized with NumPy: ``O(n · front)`` comparisons.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lpt.errors import LptError, did_you_mean
+from lpt.fileio import atomic_file
+from lpt.sweep.manifest import read_manifest
 
 # column → sense for the objectives a user can name without a sense
 SENSES: dict[str, str] = {
@@ -74,10 +75,10 @@ def load_results(out_dir: str | Path) -> pd.DataFrame:
     out = Path(out_dir)
     if not out.is_dir():
         raise LptError(f"{out}: no such sweep results folder (`lpt sweep SWEEP.toml --out {out}` writes one).")
-    man = out / "sweep.json"
-    if not man.exists():
+    manifest = read_manifest(out)
+    if manifest is None:
         raise LptError(f"{out}: has no sweep.json, so it is not the output of `lpt sweep`.")
-    sweep_id = json.loads(man.read_text())["sweep_id"]
+    sweep_id = manifest["sweep_id"]
     files = _chunk_files(out, sweep_id)
     if not files:
         raise LptError(f"{out}: holds no finished chunk yet; run `lpt sweep` into it first.")
@@ -227,7 +228,9 @@ def plot_front(df: pd.DataFrame, objectives: list[tuple[str, str]], mask: np.nda
     axes[0][0].legend(loc="best", fontsize=8)
     fig.suptitle(title or f"Pareto front of {len(df):,} designs ({mask.sum():,} non-dominated)", fontsize=10)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    try:
+        with atomic_file(path, binary=True, what="plot") as fh:
+            fig.savefig(fh, format=path.suffix[1:].lower(), dpi=150)
+    finally:
+        plt.close(fig)
     return path

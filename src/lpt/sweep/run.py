@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import itertools
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -33,12 +32,13 @@ from typing import Any
 
 import pandas as pd
 
+from lpt import overrides
 from lpt.errors import LptError
-from lpt.fileio import atomic_file, write_text_atomic
+from lpt.fileio import atomic_file
 from lpt.sweep.chunk import ChunkSpec, evaluate_chunk
+from lpt.sweep.manifest import read_manifest, write_manifest
 from lpt.sweep.spec import Plan, Sweep, expand, load_sweep
 
-MANIFEST = "sweep.json"
 
 
 @dataclass
@@ -105,31 +105,24 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def _prepare(plan: Plan, out: Path) -> None:
-    """Create ``out``, check it holds this sweep (or nothing), remove stale temp files."""
+    """Check ``out`` holds this sweep (or nothing), remove stale temp files, write the
+    manifest. Called with the folder's lock held, so a run in progress is never touched."""
     sw = plan.sweep
-    if out.exists() and not out.is_dir():
-        raise LptError(f"{out}: is a file; --out needs a folder.")
-    out.mkdir(parents=True, exist_ok=True)
-    man = out / MANIFEST
-    if man.exists():
-        try:
-            old = json.loads(man.read_text())
-        except (OSError, ValueError):
-            old = {}
-        if old.get("sweep_id") not in (None, sw.sweep_id):
-            raise LptError(f"{out}: holds the results of another sweep ({old.get('sweep_file', '?')}, "
-                           f"id {old.get('sweep_id')}); this sweep's id is {sw.sweep_id} — "
-                           f"choose another --out or delete the folder.")
+    old = read_manifest(out)
+    if old is not None and old["sweep_id"] != sw.sweep_id:
+        raise LptError(f"{out}: holds the results of another sweep ({old.get('sweep_file', '?')}, "
+                       f"id {old['sweep_id']}); this sweep's id is {sw.sweep_id} — "
+                       f"choose another --out or delete the folder.")
     for stale in out.glob(".chunk-*.tmp"):
         stale.unlink(missing_ok=True)
     import lpt
 
-    doc = {"sweep_id": sw.sweep_id, "sweep_file": str(sw.path), "name": sw.name,
-           "base": str(sw.base_path), "method": sw.method, "n_designs": plan.n,
-           "n_sampled": plan.n_sampled, "n_collapsed": plan.n_collapsed, "chunk_size": sw.chunk_size,
-           "n_chunks": plan.n_chunks, "varied": sw.keys, "outputs": list(sw.outputs),
-           "lpt_version": lpt.__version__}
-    write_text_atomic(man, json.dumps(doc, indent=2) + "\n", what="sweep manifest")
+    write_manifest(out, {
+        "sweep_id": sw.sweep_id, "sweep_file": str(sw.path), "name": sw.name,
+        "base": str(sw.base_path), "method": sw.method, "n_designs": plan.n,
+        "n_sampled": plan.n_sampled, "n_collapsed": plan.n_collapsed, "chunk_size": sw.chunk_size,
+        "n_chunks": plan.n_chunks, "varied": sw.keys, "outputs": list(sw.outputs),
+        "lpt_version": lpt.__version__})
 
 
 # --- execution --------------------------------------------------------------------------
@@ -182,9 +175,13 @@ def run_sweep(
     sw = plan.sweep
     out = Path(out_dir)
     summary = RunSummary(str(sw.path), str(out), sw.sweep_id, plan.n, plan.n_chunks)
-    _prepare(plan, out)
-    spec = ChunkSpec(base_raw=sw.base_raw, source=sw.source, outputs=sw.outputs, cycles=sw.cycles)
-    with _locked(out):
+    if out.exists() and not out.is_dir():
+        raise LptError(f"{out}: is a file; --out needs a folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    spec = ChunkSpec(base_raw=sw.base_raw, source=sw.source, outputs=sw.outputs, cycles=sw.cycles,
+                     parameters=overrides.current())
+    with _locked(out):  # first: a second run must not touch the folder of one in progress
+        _prepare(plan, out)
         todo = []
         for i in range(plan.n_chunks):
             if _finished(out / sw.chunk_name(i), len(plan.chunk(i))):
@@ -278,11 +275,15 @@ class _Progress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        from rich.markup import escape
+
+        console = Console(stderr=True)
+        # a bar only on a terminal: in a log file it would be one stray line per refresh
         self._p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                           TextColumn("chunks"), TimeRemainingColumn(), console=Console(stderr=True),
-                           transient=False)
+                           TextColumn("chunks"), TimeRemainingColumn(), console=console,
+                           transient=False, disable=not console.is_terminal)
         self._p.start()
-        self._task = self._p.add_task(name[:40], total=total, completed=already)
+        self._task = self._p.add_task(escape(name[:40]), total=total, completed=already)
 
     def advance(self, failed: bool = False) -> None:
         self._p.advance(self._task)

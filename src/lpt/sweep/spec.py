@@ -46,8 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lpt import therapies
-from lpt.design import Design, design_from_dict, therapy_keys
+from lpt import overrides, therapies
+from lpt.design import Design, design_from_dict, design_keys, therapy_keys
 from lpt.errors import LptError, did_you_mean
 from lpt.fileio import read_toml
 
@@ -181,6 +181,11 @@ def _parse_vary_item(key: str, spec: Any, method: str, default_levels: int | Non
     if key.split(".")[0] in ("reported", "name", "description"):
         raise LptError(f"{src}: {where} is not a design parameter; vary the cell's keys "
                        f"(materials, thicknesses, loadings, therapies, temperature, ...).")
+    if key not in design_keys():
+        raise LptError(f"{src} ([vary]): unknown key '{key}', not a key of a design file"
+                       f"{did_you_mean(key, design_keys())}; "
+                       f"keys are written as in the design, e.g. 'cathode.porosity' or "
+                       f"'interfaces.anode.loading_uL_cm2'.")
     if isinstance(spec, list):
         if not spec:
             raise LptError(f"{src}: {where} has an empty list of choices.")
@@ -290,7 +295,8 @@ def load_sweep(path: str | Path) -> Sweep:
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or not (1 <= chunk_size <= 10_000_000):
         raise LptError(f"{src}: chunk_size must be a whole number from 1 to 10,000,000, got {chunk_size!r}.")
     name = raw.get("name", src.stem)
-    sweep_id = hashlib.sha256(_canonical(raw, base_raw).encode()).hexdigest()[:16]
+    # the parameter values in force (a --parameters file) make a different sweep
+    sweep_id = hashlib.sha256((_canonical(raw, base_raw) + repr(overrides.current())).encode()).hexdigest()[:16]
     return Sweep(path=src, name=str(name), base_path=base_path, base_raw=base_raw, method=method,
                  n=n, seed=seed, vary=vary, outputs=tuple(dict.fromkeys(include)), cycles=cycles,
                  chunk_size=chunk_size, sweep_id=sweep_id)

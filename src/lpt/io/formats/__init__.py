@@ -1,1 +1,1 @@
-"""One module per instrument format; :mod:`lpt.io.detect` holds the registry."""
+"""One module per instrument format; each returns raw columns and what the file states."""
