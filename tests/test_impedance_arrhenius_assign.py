@@ -23,7 +23,9 @@ def _series(temps_c, seed=3):
     rng = np.random.default_rng(seed)
     out = []
     for t in np.asarray(temps_c, float) + ZERO_CELSIUS_K:
-        act = lambda ea: np.exp(ea / K_B_EV * (1 / t - 1 / 298.15))  # noqa: E731
+        def act(ea, t=t):
+            return np.exp(ea / K_B_EV * (1 / t - 1 / 298.15))
+
         Z = CIRCUIT([50 * act(0.3), 1e4 * act(0.3), 2e-11, 0.97, 3e4 * act(0.55), 2e-6, 0.85], F)
         Z = Z + 0.005 * np.abs(Z) * (rng.normal(size=Z.shape) + 1j * rng.normal(size=Z.shape))
         out.append(Spectrum(F, Z, f"{t:.0f} K"))

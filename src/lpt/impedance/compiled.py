@@ -136,17 +136,20 @@ def _fused_arc(node: Node, P, omega, log_omega, jac: bool):
         # Q (j omega)^alpha = Q omega^alpha (cos(alpha pi/2) + j sin(alpha pi/2))
         alpha = P[:, i_y + 1, None]
         Y = np.exp(alpha * log_omega) * (P[:, i_y, None] * np.exp(0.5j * np.pi * alpha))
-    Z = R / (1.0 + R * Y)
+    # W = 1/(1 + R Y): Z = R W, dZ/dR = W^2, dZ/dY = -R^2 W^2 (one complex reciprocal
+    # instead of three divisions)
+    W = 1.0 / (1.0 + R * Y)
+    Z = R * W
     if not jac:
         return Z, {}
-    Z2 = Z * Z
-    dZ = {i_r: Z2 / (R * R)}
+    W2 = W * W
+    dZ = {i_r: W2}
     if node.fused == "RC":
-        dZ[i_y] = -Z2 * (1j * omega)
+        dZ[i_y] = W2 * (-(R * R) * 1j * omega)
     else:
-        dY_dQ = Y / P[:, i_y, None]
-        dZ[i_y] = -Z2 * dY_dQ
-        dZ[i_y + 1] = -Z2 * Y * (log_omega + 0.5j * np.pi)
+        T = W2 * Y
+        dZ[i_y] = T * (-(R * R) / P[:, i_y, None])
+        dZ[i_y + 1] = T * ((-(R * R)) * (log_omega + 0.5j * np.pi))
     return Z, dZ
 
 
