@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import product
 
-import numpy as np
 
 from lpt.design import Design
 from lpt.errors import LptError
