@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lpt.constants import REFERENCE_TEMPERATURE_K
+
 from lpt.design import design_from_dict, load_design
 from lpt.interface import advance, arrhenius, build_inputs, evaluate, initial_state
 from lpt.constants import K_B_EV
@@ -69,7 +71,7 @@ def test_more_liquid_never_raises_asr_and_saturates_when_the_gap_is_full():
 
 def test_reference_temperature_gives_reference_values_and_arrhenius_slopes():
     P = parameters()
-    assert arrhenius(0.5, P.reference_temperature_C + 273.15) == pytest.approx(1.0)
+    assert arrhenius(0.5, REFERENCE_TEMPERATURE_K) == pytest.approx(1.0)
     d = make()
     x = build_inputs([d])
     r = evaluate(x, temperature_K=298.15)
