@@ -447,3 +447,11 @@ n = 20
     d = _designs(spec, plan.frame, build_batch(spec, plan.frame))[7]
     assert d.cathode.particle_radius_um == pytest.approx(plan.frame["cathode.particle_radius_um"].iat[7])
     assert out["cathode_utilization"].iat[7] == pytest.approx(asr_report(d)["cathode_utilization"]["treated"], rel=1e-12)
+
+
+def test_a_vary_key_that_is_not_a_design_key_is_refused_with_did_you_mean(tmp_path):
+    """`cathode.porosity.x` once skipped validation and reached the model as 200 %
+    porosity; a key must be one a design file may set."""
+    p = write_sweep(tmp_path, '[sampling]\nmethod = "factorial"\n[vary]\n"cathode.porosity.x" = [0.2, 0.5]\n')
+    with pytest.raises(LptError, match="unknown key .cathode.porosity.x., not a key of a design file.*did you mean.*cathode.porosity"):
+        load_sweep(p)

@@ -24,8 +24,7 @@ def summarize(file: Path = typer.Argument(..., help="A cycler file (BioLogic, Ne
     from lpt.io.data_commands import summarize as run
 
     result = run(file)
-    for note in result["notes"]:
-        err_console().print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    _print_notes(result["notes"])
     if json:
         print_json(result)
         return
@@ -50,7 +49,8 @@ def convert(file: Path = typer.Argument(..., help="A cycler file."),
     """Write a cycler file as a Battery Data Format CSV."""
     from lpt.io.data_commands import convert as run
 
-    written = run(file, out, to=to)
+    written, notes = run(file, out, to=to)
+    _print_notes(notes)
     err_console().print(f"wrote {written}", highlight=False, markup=False)
 
 
@@ -60,5 +60,12 @@ def plot(file: Path = typer.Argument(..., help="A cycler file."),
     """Voltage vs time, capacity and CE vs cycle, and dQ/dV, in one PNG."""
     from lpt.io.data_commands import plot as run
 
-    written = run(file, out)
+    written, notes = run(file, out)
+    _print_notes(notes)
     err_console().print(f"wrote {written}", highlight=False, markup=False)
+
+
+def _print_notes(notes) -> None:
+    """What the reader assumed or skipped, one line each on stderr."""
+    for note in notes:
+        err_console().print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import typer
 
-from lpt.cli import asr, calibrate, data, demo, eis, materials, report, screen, simulate, sweep, validate
+from lpt.cli import asr, calibrate, ccd, data, demo, eis, materials, report, screen, simulate, sweep, validate
 from lpt.cli.output import print_error
 from lpt.errors import LptError
 
@@ -47,6 +47,7 @@ app.add_typer(materials.app, name="materials", help="The cited knowledge base.")
 app.command("screen")(screen.screen)
 app.command("asr")(asr.asr)
 app.command("simulate")(simulate.simulate)
+app.command("ccd")(ccd.ccd)
 app.add_typer(sweep.app, name="sweep")
 app.command("report")(report.report)
 app.command("validate")(validate.validate)
@@ -127,9 +128,32 @@ def _run(command, argv: list[str]) -> int:
     return rc if isinstance(rc, int) else 0
 
 
+# Options that take several values after one flag, as docs/cli.md writes them
+# (``--fit A B``): click takes one value per flag, so they are spread out first
+# (``--fit A --fit B``). Values run to the next token that starts with "--".
+MULTI_VALUE_OPTIONS = {"calibrate": ("--fit", "--eis", "--temperatures-c"),
+                       "ccd": ("--pressure-mpa", "--temperature-c")}
+
+
+def spread_multi_value_options(argv: Sequence[str]) -> list[str]:
+    """``lpt calibrate D --fit A B`` → ``lpt calibrate D --fit A --fit B``."""
+    options = next((MULTI_VALUE_OPTIONS[a] for a in argv if a in MULTI_VALUE_OPTIONS), ())
+    out: list[str] = []
+    current = None
+    for arg in argv:
+        if arg.startswith("--"):
+            current = arg if arg in options else None
+            out.append(arg)
+        elif current is not None and out[-1] != current:
+            out += [current, arg]
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: ``lpt ARGV`` (default ``sys.argv[1:]``); always exits."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = spread_multi_value_options(list(sys.argv[1:] if argv is None else argv))
     command = cli_command()
     name, given = _invocation(command, argv)
     previous = {}

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from lpt import overrides, therapies
-from lpt.design import Design, design_from_dict, therapy_keys
+from lpt.design import Design, design_from_dict, design_keys, therapy_keys
 from lpt.errors import LptError, did_you_mean
 from lpt.fileio import read_toml
 
@@ -181,6 +181,11 @@ def _parse_vary_item(key: str, spec: Any, method: str, default_levels: int | Non
     if key.split(".")[0] in ("reported", "name", "description"):
         raise LptError(f"{src}: {where} is not a design parameter; vary the cell's keys "
                        f"(materials, thicknesses, loadings, therapies, temperature, ...).")
+    if key not in design_keys():
+        raise LptError(f"{src} ([vary]): unknown key '{key}', not a key of a design file"
+                       f"{did_you_mean(key, design_keys())}; "
+                       f"keys are written as in the design, e.g. 'cathode.porosity' or "
+                       f"'interfaces.anode.loading_uL_cm2'.")
     if isinstance(spec, list):
         if not spec:
             raise LptError(f"{src}: {where} has an empty list of choices.")
