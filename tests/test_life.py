@@ -20,7 +20,9 @@ from lpt.interface import build_inputs
 TABLE1 = Path(__file__).resolve().parents[1] / "examples" / "table1"
 
 
-@pytest.mark.parametrize("name", ["latp_carbonate_lfp", "llzto_bmptfsi_ncm811", "lgps_lih2po4_lco"])
+# (llzto_bmptfsi_ncm811 no longer cycles: its neat ionic liquid carries no Li⁺ into the
+# cast NCM811 electrode; lsps_pyr13tfsi_lfp has a Li-salt ionic liquid in its cathode)
+@pytest.mark.parametrize("name", ["latp_carbonate_lfp", "lsps_pyr13tfsi_lfp", "lgps_lih2po4_lco"])
 def test_adaptive_interface_update_matches_update_every_cycle(name):
     # The hook holds values while they change by < 0.2 % per update; over 200 cycles
     # capacity and ASR must then agree within 0.5 % with an update every cycle.
@@ -78,13 +80,13 @@ def test_cycle_life_groups_protocols_and_reports_per_design():
 
 
 def test_a_thin_li_anode_runs_out_of_lithium_to_the_sei_before_a_thick_one():
-    # Li turned into SEI under the liquid leaves the anode's inventory: with 2 µm of Li
-    # (0.41 mAh cm-2 for a 0.32 mAh cm-2 cathode) the excess is gone after some
+    # Li turned into SEI under the liquid leaves the anode's inventory: with 1.6 µm of Li
+    # (0.33 mAh cm-2 for a cathode delivering 0.27 mAh cm-2 at 1C) the excess is gone after some
     # hundreds of cycles and the capacity then falls with the Li; 250 µm of Li never
     # runs out in the same run. (At 0.5 MPa and 1C the contacts keep their Li supply, so
     # no voids widen the wetted area: the SEI eats the excess in ~500 cycles.)
     d = load_design(TABLE1 / "latp_carbonate_lfp.toml")
-    thin = d.with_(anode=type(d.anode)(material="Li", thickness_um=2.0))
+    thin = d.with_(anode=type(d.anode)(material="Li", thickness_um=1.6))
     res, _ = simulate_designs([d, thin], 600)
     cap = res.discharge_capacity_mAh_g
     assert cap[0, 599] > 0.95 * cap[0, 0]

@@ -125,6 +125,15 @@ class Liquid(Material):
     # what the liquid does at a Li surface it pre-wets (same vocabulary as reagents'
     # effects), e.g. an SEI that keeps Li from reducing the SSE; sourced in `notes`
     effects: list[str] = []
+    # Li⁺ transport (lpt.materials.transport): Li⁺ concentration (0 for a neat ionic
+    # liquid), transference number, salt diffusivity at 25 °C, and the VTF law
+    # σ = A exp(−B/(T − T0)) where the source gives one (else Arrhenius above)
+    li_concentration_mol_L: float | None = None
+    transference_number: float | None = None
+    salt_diffusivity_m2_s: float | None = None
+    vtf_A_S_cm: float | None = None
+    vtf_B_K: float | None = None
+    vtf_T0_K: float | None = None
 
 
 class Electrode(Material):
@@ -176,6 +185,13 @@ class Reagent(Material):
     heat_of_combustion_kJ_g: float | None = None
     cost_USD_kg: float | None = None
     effects: list[str] = []
+    # precursor: Li⁺ transport in the polymer it forms (as for liquids)
+    li_concentration_mol_L: float | None = None
+    transference_number: float | None = None
+    salt_diffusivity_m2_s: float | None = None
+    vtf_A_S_cm: float | None = None
+    vtf_B_K: float | None = None
+    vtf_T0_K: float | None = None
 
 
 _FILES: dict[str, type[Material]] = {

@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lpt import materials
+from lpt.constants import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
+from lpt.materials.transport import film_inputs
 from lpt.errors import LptError, did_you_mean
 from lpt.parameters import Parameters, parameters
 
@@ -48,6 +50,13 @@ class SideContext:
         sse = self.sse
         return {"sulfide": "sulfide", "polymer": "polymer", "composite": "polymer"}.get(
             sse.chemistry, "garnet" if sse.family == "garnet" else "oxide")
+
+    @property
+    def temperature_K(self) -> np.ndarray:
+        """The group's design temperatures (25 °C where no numbers were given)."""
+        if "temperature_C" not in self.numbers:
+            return np.asarray(REFERENCE_TEMPERATURE_K)
+        return self.numbers["temperature_C"] + ZERO_CELSIUS_K
 
     def number(self, key: str) -> np.ndarray:
         """A number of this interface's table (e.g. ``loading_uL_cm2``) for the group's rows."""
@@ -141,6 +150,8 @@ def liquid_contact_inputs(ctx: SideContext) -> dict[str, Any]:
         transfer_r0_ohm_cm2=slei.r0_ohm_cm2, transfer_growth_ohm2_cm4_h=slei.growth_ohm2_cm4_h,
         transfer_Ea_eV=liquid.transfer_activation_energy_eV,
     )
+    # the film's steady Li⁺ conductance t⁺κ(T); a neat ionic liquid blocks Li⁺
+    row.update(film_inputs(liquid, ctx.temperature_K), oxidation_onset_V=liquid.window_high_V)
     if ctx.is_li:
         sei = P.sei[liquid.anion]
         r0, k = sei.r0_ohm_cm2, sei.growth_ohm2_cm4_h
