@@ -40,3 +40,28 @@ def test_coulombic_efficiency_is_reported_only_for_comparable_directions():
     ce = coulombic_efficiency([1.0, 1.0, 1.0, 0.0, 1.0, 1e-6], [0.99, 2.0, 2.01, 1.0, 0.0, 0.12])
     np.testing.assert_array_equal(np.isnan(ce), [False, False, True, True, True, True])
     np.testing.assert_allclose(ce[:2], [0.99, 2.0])
+
+
+# --- design keys that would do nothing ---------------------------------------------------
+
+def test_an_unknown_current_collector_is_refused_by_every_command_not_only_by_the_accounting(tmp_path):
+    """The foil's name was checked only where its density is used (screening, report);
+    `asr`, `simulate` and `eis simulate` ran on and exited 0."""
+    design = tmp_path / "foil.toml"
+    design.write_text(DESIGN.read_text().replace("[cathode]\n", '[cathode]\ncurrent_collector = "Alu"\n'))
+    for command in (["asr"], ["simulate", "--cycles", "1"], ["eis", "simulate"], ["parameters", "list"]):
+        n_words = 2 if command[0] in ("eis", "parameters") else 1
+        assert_one_sentence(cli(*command[:n_words], design, *command[n_words:], "--json"),
+                            "cathode.current_collector", 'did you mean "Al"', "allowed: Al, Cu, Ni, SS")
+
+
+def test_a_reaction_layer_takes_no_liquid_and_no_loading(tmp_path):
+    """The reagent's carrier solvent is gone before assembly: a liquid and a loading
+    on a reaction layer would change nothing (not the ASR, not the stack's mass)."""
+    base = (DESIGN.parent / "lgps_lih2po4_lco.toml").read_text()
+    for extra in ('liquid = "LP30"', "loading_uL_cm2 = 2.0"):
+        design = tmp_path / "layer.toml"
+        design.write_text(base.replace('reagent = "H3PO4-THF"', f'reagent = "H3PO4-THF"\n{extra}'))
+        key = extra.split(" ")[0]
+        assert_one_sentence(cli("asr", design, "--json"), f"interfaces.anode.{key}", "carrier solvent",
+                            "it takes baseline, reagent, thickness_nm")
