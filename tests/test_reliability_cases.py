@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from test_reliability_cli import DESIGN, assert_one_sentence, cli
+from test_reliability_cli import DESIGN, assert_one_sentence, cli, design_text
 
 
 # --- coulombic efficiency --------------------------------------------------------------
@@ -65,3 +65,28 @@ def test_a_reaction_layer_takes_no_liquid_and_no_loading(tmp_path):
         key = extra.split(" ")[0]
         assert_one_sentence(cli("asr", design, "--json"), f"interfaces.anode.{key}", "carrier solvent",
                             "it takes baseline, reagent, thickness_nm")
+
+
+# --- a dry interface without contact ------------------------------------------------------
+
+def test_a_dry_interface_at_zero_pressure_is_an_open_circuit_and_the_report_shows_it(tmp_path):
+    """At 0 MPa a dry Li|SSE interface has no contact spot: its ASR is infinite (no
+    current path) and the untreated cell cannot cycle. The report drew its Nyquist axes
+    from that infinite spectrum and died on NaN limits; now it shows ∞ and says why."""
+    import re
+
+    from lpt.design import load_design
+    from lpt.interface import asr_report
+
+    design = tmp_path / "p0.toml"
+    design.write_text(design_text(stack_pressure_MPa="0.0"))
+    rep = asr_report(load_design(design))
+    assert rep["interfaces"]["anode"]["untreated_ohm_cm2"] == np.inf
+    assert np.isfinite(rep["interfaces"]["anode"]["treated_ohm_cm2"])  # the liquid carries the current
+
+    out = tmp_path / "r.html"
+    run = cli("report", design, "--out", out, "--cycles", "2")
+    assert run.code == 0 and run.err == "", run.err
+    text = re.sub(r"<[^>]+>", "|", out.read_text())
+    assert re.search(r"anode ASR \(Ω cm²\)\|+[0-9.]+\|+∞", text)
+    assert "life simulation" not in text  # no model failure noted on the page

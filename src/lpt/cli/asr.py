@@ -33,6 +33,8 @@ def asr(
     from rich.table import Table
 
     def fmt(v: float) -> str:
+        if v == math.inf:  # no contact and no liquid: no current path
+            return "∞"
         return "—" if not math.isfinite(v) else f"{v:,.1f}"
 
     con = console()
