@@ -7,6 +7,7 @@ messages a user can act on, plausibility warnings, long inputs that can be stopp
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -90,3 +91,68 @@ def test_a_dry_interface_at_zero_pressure_is_an_open_circuit_and_the_report_show
     text = re.sub(r"<[^>]+>", "|", out.read_text())
     assert re.search(r"anode ASR \(Ω cm²\)\|+[0-9.]+\|+∞", text)
     assert "life simulation" not in text  # no model failure noted on the page
+
+
+# --- files that are not files --------------------------------------------------------------
+
+def _cli_with_timeout(fifo, *args, seconds: float = 30.0):
+    """`lpt ARGS` in a thread: if it blocks (opened the FIFO and waits for a writer),
+    open the FIFO's write end to set it free, and fail."""
+    import os
+    import threading
+
+    box = {}
+    worker = threading.Thread(target=lambda: box.setdefault("run", cli(*args)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        worker.join(10)
+        raise AssertionError(f"lpt {' '.join(map(str, args))} blocked on a named pipe")
+    return box["run"]
+
+
+def test_a_named_pipe_or_dev_zero_is_refused_by_every_reader_before_it_is_opened(tmp_path):
+    """A FIFO blocks its reader until a writer comes (forever); /dev/zero is read until
+    memory runs out. Every reader of a user's file checks the type with stat first."""
+    import os
+
+    from test_reliability_cli import SMALL_SWEEP
+
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(f'base = "{DESIGN}"\n' + SMALL_SWEEP)
+    results = tmp_path / "results"
+    results.mkdir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    os.mkfifo(results / "sweep.json")
+    uses = {  # (argv with {f} for the file, what the sentence calls it)
+        "design": (["asr", "{f}", "--json"], "design"),
+        "parameter file": (["asr", DESIGN, "--parameters", "{f}", "--json"], "parameter"),
+        "sweep": (["sweep", "run", "{f}", "--out", tmp_path / "o", "--workers", "0"], "sweep"),
+        "spectrum": (["eis", "validate", "{f}", "--json"], "spectrum"),
+        "spectra of a fit": (["calibrate", DESIGN, "--fit", "LATP.conductivity_S_cm", "--eis", "{f}",
+                              "--out", tmp_path / "c.toml"], "spectrum"),
+        "cycler file": (["data", "summarize", "{f}", "--json"], "cycling"),
+    }
+    for use, (argv, what) in uses.items():
+        for given, kind in ((fifo, "named pipe"), (Path("/dev/zero"), "character device")):
+            args = [given if a == "{f}" else a for a in argv]
+            assert_one_sentence(_cli_with_timeout(fifo, *args), str(given), kind, f"{what} file")
+    assert_one_sentence(_cli_with_timeout(results / "sweep.json", "sweep", "pareto", results, "--json"),
+                        "named pipe")
+    theirs = tmp_path / "out.html"
+    os.mkfifo(theirs)  # an output that is a pipe: looking inside it (whose file is it?) would block
+    assert_one_sentence(_cli_with_timeout(theirs, "report", DESIGN, "--out", theirs), "not a regular file")
+
+
+def test_a_file_above_the_size_limit_is_refused_by_its_size_without_reading_it(tmp_path):
+    from lpt.fileio import MAX_SPECTRUM_BYTES, MAX_TOML_BYTES
+
+    for name, limit, argv in (("big.toml", MAX_TOML_BYTES, ["asr", "{f}", "--json"]),
+                              ("big.csv", MAX_SPECTRUM_BYTES, ["eis", "drt", "{f}", "--json"])):
+        big = tmp_path / name
+        with open(big, "wb") as fh:  # sparse: no disk used, no time spent
+            fh.truncate(limit + 1)
+        assert_one_sentence(cli(*[big if a == "{f}" else a for a in argv]), str(big), "MiB lpt reads")

@@ -78,6 +78,8 @@ def check_output_file(out: Path, *, inputs: Iterable[Path] = (), suffixes: tuple
 
     if out.is_dir():
         raise LptError(f"{out}: is a folder; {option} needs a file name ending in {suffixes[0]}.")
+    if out.exists() and not out.is_file():  # a pipe or a device: opening it to look inside would block
+        raise LptError(f"{out}: is not a regular file (a pipe or a device); {option} needs a file name.")
     if out.exists():
         for given in inputs:
             if given.exists() and os.path.samefile(given, out):
