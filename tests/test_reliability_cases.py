@@ -156,3 +156,60 @@ def test_a_file_above_the_size_limit_is_refused_by_its_size_without_reading_it(t
         with open(big, "wb") as fh:  # sparse: no disk used, no time spent
             fh.truncate(limit + 1)
         assert_one_sentence(cli(*[big if a == "{f}" else a for a in argv]), str(big), "MiB lpt reads")
+
+
+# --- plausibility warnings -------------------------------------------------------------------
+
+def _warnings(run) -> list[str]:
+    assert run.code == 0, run.err
+    lines = run.err.splitlines()
+    assert lines and all(line.startswith("warning: ") for line in lines), run.err
+    return lines
+
+
+def test_a_temperature_in_kelvin_given_as_celsius_is_computed_and_warned_about():
+    run = cli("asr", DESIGN, "--temperature-c", "298", "--json")
+    lines = _warnings(run)
+    assert json.loads(run.out)["temperature_c"] == 298.0  # computed as given
+    assert any("kelvin" in line and "298 K = 24.85 °C" in line for line in lines)
+    assert any("melting point of the Li anode, 180.5 °C" in line for line in lines)
+
+
+def test_a_carbonate_at_200_c_warns_with_its_range_and_source(tmp_path):
+    design = tmp_path / "hot.toml"
+    design.write_text(design_text(temperature_C="200.0"))
+    run = cli("asr", design, "--json")
+    lines = _warnings(run)
+    assert json.loads(run.out)["interfaces"]["anode"]["treated_ohm_cm2"] > 0
+    assert any("200 °C" in line and "85 °C" in line and "carbonate" in line and "Campion" in line for line in lines)
+
+
+def test_a_charge_cutoff_of_9_9_v_for_lfp_and_a_step_at_220_c_warn_and_still_simulate():
+    run = cli("simulate", DESIGN, "--cycles", "1", "--json", "--protocol",
+              "Charge at 1C until 9.9 V; Discharge at 1C until 2.5 V at 220 C")
+    lines = _warnings(run)
+    assert len(json.loads(run.out)["cycles"]) == 1
+    cutoff = [line for line in lines if "9.9 V vs Li" in line]
+    assert any("LFP" in line and "3.91 V" in line for line in cutoff)          # the cathode's OCV end
+    assert any("oxidation limit" in line and "4.5 V" in line for line in cutoff)  # the carbonate's window
+    assert any("220 °C (protocol step 2)" in line and "180.5 °C" in line for line in lines)
+
+
+def test_the_shipped_designs_raise_no_plausibility_warning_and_the_checks_print_nothing():
+    """No false alarms on the designs lpt ships (their own temperatures and protocols);
+    the library returns sentences and emits no warning itself."""
+    import warnings
+
+    from lpt.design import load_design
+    from lpt.plausibility import CHECKS, check
+
+    assert set(CHECKS) >= {"liquid_temperature", "electrode_temperature", "kelvin_slip", "cutoff_above_cathode",
+                           "cutoff_above_liquid"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for path in sorted(DESIGN.parents[1].glob("**/*.toml")):
+            if "sweeps" in path.parts or path.name == "orderings.toml":
+                continue
+            assert check(load_design(path)) == [], path
+        assert len(check(load_design(DESIGN), temperature_C=298.0)) == 3
+    assert caught == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from lpt.cli.options import parameters_option, use_parameters
-from lpt.cli.output import console, esc, print_json
+from lpt.cli.output import console, esc, print_json, warn_implausible
 
 
 def asr(
@@ -26,6 +26,7 @@ def asr(
     if temperature_c is not None and not (-60.0 <= temperature_c <= 300.0):
         raise LptError(f"--temperature-c {temperature_c:g} is outside -60 to 300 °C.")
     d = load_design(design)
+    warn_implausible(d, temperature_C=temperature_c)
     rep = asr_report(d, temperature_c)
     if json:
         print_json(rep)

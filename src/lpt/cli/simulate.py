@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from lpt.cli.options import parameters_option, use_parameters
-from lpt.cli.output import console, err_console, esc, print_json
+from lpt.cli.output import console, err_console, esc, print_json, warn_implausible
 
 
 def simulate(
@@ -29,6 +29,7 @@ def simulate(
     from lpt.errors import LptError
 
     d = load_design(design)
+    warn_implausible(d, temperature_C=temperature_c, protocol=protocol)
     if d.symmetric:
         _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, json)
         return
