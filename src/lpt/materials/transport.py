@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lpt.constants import K_B_EV, REFERENCE_TEMPERATURE_K, arrhenius
+from lpt.constants import K_B_EV, arrhenius
 
 
 @dataclass(frozen=True)
