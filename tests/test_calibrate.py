@@ -19,7 +19,7 @@ import pytest
 from calibration_cases import COVERAGE_NAMES, DESIGN, coverage_run, synthetic_cell
 from lpt import overrides
 from lpt.calibrate import calibrate_files, catalog, interfacial_resistance_ohm, read_parameter_file
-from lpt.calibrate.fit import Measurement, calibrate
+from lpt.calibrate.fit import Measurement, calibrate, model_spectra
 from lpt.design import load_design
 from lpt.errors import LptError
 from lpt.parameters import parameters
@@ -89,11 +89,23 @@ def test_calibrated_on_two_temperatures_the_third_interfacial_resistance_is_pred
         assert predicted == pytest.approx(true, rel=0.20)
 
 
+def _shipped_spectra(folder: Path, temperatures=(25.0, 40.0, 60.0)) -> list[Path]:
+    """Noise-free spectra of the shipped model, written as docs/cli.md's spectrum CSV."""
+    f = np.logspace(6, -1, 50)
+    zs = model_spectra(load_design(DESIGN), [Measurement(f, np.ones(50, complex), T) for T in temperatures], {})
+    paths = []
+    for T, z in zip(temperatures, zs):
+        p = folder / f"shipped_{T:g}C.csv"
+        p.write_text("frequency_Hz,z_real_ohm,z_imag_ohm\n"
+                     + "".join(f"{float(a)!r},{float(b.real)!r},{float(b.imag)!r}\n" for a, b in zip(f, z)))
+        paths.append(p)
+    return paths
+
+
 def test_noise_free_spectra_of_the_shipped_model_return_the_shipped_values(tmp_path):
     out = tmp_path / "cal.toml"
     doc = calibrate_files(DESIGN, ["li_contact_hardness_MPa", "materials.LLZO.conductivity_S_cm"],
-                          [EIS / "llzo_nbuli_25C.csv", EIS / "llzo_nbuli_40C.csv"], temperatures_c=[25.0, 40.0],
-                          out=out)
+                          _shipped_spectra(tmp_path)[:2], temperatures_c=[25.0, 40.0], out=out)
     assert doc["converged"]
     assert doc["parameters"]["li_contact_hardness_MPa"]["value"] == pytest.approx(2.4, rel=1e-3)
     assert doc["parameters"]["materials.LLZO.conductivity_S_cm"]["value"] == pytest.approx(6e-4, rel=1e-3)
@@ -152,10 +164,10 @@ def test_cli_parameters_list_and_calibrate(tmp_path):
     assert names["li_contact_hardness_MPa"]["unit"] == "MPa"
     assert names["materials.LLZO.conductivity_S_cm"]["status"] in ("literature", "derived", "estimate")
     out = tmp_path / "cal.toml"
+    spectra = [str(p) for p in _shipped_spectra(tmp_path)]
     run = subprocess.run([*lpt, "calibrate", str(DESIGN), "--fit", "materials.LLZO.conductivity_S_cm",
                           # docs/cli.md's form: several values after one flag
-                          "--eis", str(EIS / "llzo_nbuli_25C.csv"), str(EIS / "llzo_nbuli_40C.csv"),
-                          str(EIS / "llzo_nbuli_60C.csv"), "--temperatures-c", "25", "40", "60",
+                          "--eis", *spectra, "--temperatures-c", "25", "40", "60",
                           "--hold-out", "2", "--out", str(out), "--json"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

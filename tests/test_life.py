@@ -80,11 +80,14 @@ def test_cycle_life_groups_protocols_and_reports_per_design():
 def test_a_thin_li_anode_runs_out_of_lithium_to_the_sei_before_a_thick_one():
     # Li turned into SEI under the liquid leaves the anode's inventory: with 2 µm of Li
     # (0.41 mAh cm-2 for a 0.32 mAh cm-2 cathode) the excess is gone after some
-    # hundreds of cycles; 250 µm of Li never runs out in the same run.
+    # hundreds of cycles and the capacity then falls with the Li; 250 µm of Li never
+    # runs out in the same run. (At 0.5 MPa and 1C the contacts keep their Li supply, so
+    # no voids widen the wetted area: the SEI eats the excess in ~500 cycles.)
     d = load_design(TABLE1 / "latp_carbonate_lfp.toml")
     thin = d.with_(anode=type(d.anode)(material="Li", thickness_um=2.0))
     res, _ = simulate_designs([d, thin], 600)
     cap = res.discharge_capacity_mAh_g
     assert cap[0, 599] > 0.95 * cap[0, 0]
     last = int(res.cycles_completed[1]) - 1
-    assert cap[1, last] < 0.8 * cap[1, 0]
+    assert cap[1, last] < 0.95 * cap[0, last]
+    assert cap[1, last] < cap[1, last - 50] - 1.0     # still falling: Li-limited

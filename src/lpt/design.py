@@ -30,7 +30,10 @@ _TOP: dict[str, _Spec] = {
     "area_cm2": (float, (1e-3, 1e4), True),
     "temperature_C": (float, (-40.0, 200.0), True),
     "stack_pressure_MPa": (float, (0.0, 500.0), True),
+    "cell": (str, None, False),
+    "fabrication_pressure_MPa": (float, (0.0, 2000.0), False),
 }
+CELLS = ("full", "symmetric")
 _CATHODE: dict[str, _Spec] = {
     "material": (str, None, True),
     "loading_mg_cm2": (float, (0.05, 100.0), True),
@@ -47,6 +50,8 @@ _ELECTROLYTE: dict[str, _Spec] = {
     "material": (str, None, True),
     "thickness_um": (float, (0.1, 5000.0), True),
     "relative_density": (float, (0.5, 1.0), False),
+    "flaw_size_um": (float, (0.01, 1000.0), False),
+    "fracture_toughness_MPa_m05": (float, (0.01, 20.0), False),
 }
 _ANODE: dict[str, _Spec] = {
     "material": (str, None, True),
@@ -113,6 +118,8 @@ class Electrolyte:
     material: str
     thickness_um: float
     relative_density: float = 0.95
+    flaw_size_um: float | None = None                # surface flaw depth (Porz et al. 2017)
+    fracture_toughness_MPa_m05: float | None = None  # K_IC (default: by SSE class)
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,7 @@ class Design:
     area_cm2: float
     temperature_C: float
     stack_pressure_MPa: float
-    cathode: Cathode
+    cathode: Cathode | None
     electrolyte: Electrolyte
     anode: Anode
     anode_interface: Interface = field(default_factory=Interface)
@@ -162,10 +169,25 @@ class Design:
     description: str = ""
     reported: dict[str, Any] = field(default_factory=dict)
     source: str = "<memory>"
+    cell: str = "full"                        # "full" | "symmetric" (Li|SSE|Li)
+    fabrication_pressure_MPa: float | None = None  # Li attachment pressure (default: the stack's)
+    counter_interface: Interface | None = None  # symmetric: the other Li|SSE (default: as anode)
 
     @property
     def interfaces(self) -> dict[str, Interface]:
         return {"anode": self.anode_interface, "cathode": self.cathode_interface}
+
+    @property
+    def symmetric(self) -> bool:
+        return self.cell == "symmetric"
+
+    def require_full_cell(self, what: str) -> "Design":
+        """This design, or one sentence saying that ``what`` needs a cathode."""
+        if self.symmetric:
+            raise LptError(f"{self.source}: '{self.name}' is a symmetric cell (cell = \"symmetric\", no"
+                           f" cathode); {what} needs a full cell. Symmetric cells run with `lpt simulate`"
+                           f" and `lpt ccd`.")
+        return self
 
     def untreated(self) -> "Design":
         """The same cell with its therapies removed (the "without liquid" arm).
@@ -176,8 +198,9 @@ class Design:
         def strip(iface: Interface) -> Interface:
             return iface if iface.baseline else Interface()
 
+        counter = None if self.counter_interface is None else strip(self.counter_interface)
         return replace(self, anode_interface=strip(self.anode_interface),
-                       cathode_interface=strip(self.cathode_interface))
+                       cathode_interface=strip(self.cathode_interface), counter_interface=counter)
 
     def with_(self, **changes: Any) -> "Design":
         return replace(self, **changes)
@@ -235,8 +258,8 @@ def _check_material(value: str, kinds: tuple[str, ...], dotted: str, src: str,
                        f" {with_article(role)}; choose {with_article(role)} from `lpt materials list`.")
 
 
-def _parse_interface(raw: Any, side: str, src: str) -> Interface:
-    where = f"interfaces.{side}"
+def _parse_interface(raw: Any, side: str, src: str, where: str | None = None) -> Interface:
+    where = where or f"interfaces.{side}"
     vals = _check_table(raw, _INTERFACE, where, src)
     therapy = vals["therapy"]
     if therapy not in therapies.names():
@@ -284,29 +307,43 @@ def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
                 f" allowed at top level: {', '.join([*allowed_top, *_SECTIONS])}."
             )
     vals = _check_table(top, _TOP, "", src)
-    for section in ("cathode", "electrolyte", "anode"):
+    cell = vals.get("cell", "full")
+    if cell not in CELLS:
+        raise LptError(f"{src}: field 'cell' = '{cell}' is not a cell type{did_you_mean(cell, CELLS)};"
+                       f" allowed: {', '.join(CELLS)}.")
+    symmetric = cell == "symmetric"
+    if symmetric and "cathode" in raw:
+        raise LptError(f"{src}: a symmetric cell (cell = \"symmetric\") is Li|SSE|Li and has no [cathode];"
+                       f" remove the [cathode] section ([anode] is the Li on both sides).")
+    for section in ("electrolyte", "anode") if symmetric else ("cathode", "electrolyte", "anode"):
         if section not in raw:
             raise LptError(f"{src}: required section [{section}] is missing.")
-    cath = _check_table(raw["cathode"], _CATHODE, "cathode", src)
+    cath = None if symmetric else _check_table(raw["cathode"], _CATHODE, "cathode", src)
     elec = _check_table(raw["electrolyte"], _ELECTROLYTE, "electrolyte", src)
     anod = _check_table(raw["anode"], _ANODE, "anode", src)
-    _check_material(cath["material"], ("electrode",), "cathode.material", src, role="cathode")
+    if cath is not None:
+        _check_material(cath["material"], ("electrode",), "cathode.material", src, role="cathode")
     _check_material(elec["material"], ("solid_electrolyte",), "electrolyte.material", src)
     _check_material(anod["material"], ("electrode",), "anode.material", src, role="anode")
-    if cath.get("porosity", 0.3) + cath.get("sse_volume_fraction", 0.0) + cath.get(
+    if cath is not None and cath.get("porosity", 0.3) + cath.get("sse_volume_fraction", 0.0) + cath.get(
             "carbon_volume_fraction", 0.05) >= 1.0:
         raise LptError(f"{src}: cathode porosity + sse_volume_fraction + carbon_volume_fraction"
                        f" must leave room for active material (their sum must be below 1).")
 
     interfaces = raw.get("interfaces", {})
+    sides = ("anode", "counter") if symmetric else ("anode", "cathode")
     if not isinstance(interfaces, dict):
-        raise LptError(f"{src}: 'interfaces' must be a table with [interfaces.anode] and [interfaces.cathode].")
+        raise LptError(f"{src}: 'interfaces' must be a table with [interfaces.{sides[0]}] and [interfaces.{sides[1]}].")
     for side in interfaces:
-        if side not in ("anode", "cathode"):
-            raise LptError(f"{src}: unknown interface 'interfaces.{side}'"
-                           f"{did_you_mean(side, ('anode', 'cathode'))}; allowed: anode, cathode.")
-    ifaces = {side: _parse_interface(interfaces[side], side, src) if side in interfaces else Interface()
-              for side in ("anode", "cathode")}
+        if side not in sides:
+            why = {"cathode": " (a symmetric cell has no cathode: [interfaces.counter] treats its second Li side)",
+                   "counter": " ([interfaces.counter] is the second Li side of a symmetric cell, cell = \"symmetric\")",
+                   }.get(side, "")
+            raise LptError(f"{src}: unknown interface 'interfaces.{side}'{why}"
+                           f"{did_you_mean(side, sides) if not why else ''}; allowed: {', '.join(sides)}.")
+    ifaces = {side: _parse_interface(interfaces[side], side if side != "counter" else "anode", src,
+                                     where=f"interfaces.{side}")
+              if side in interfaces else Interface() for side in ("anode", "cathode", "counter")}
     cyc = Cycling(**_check_table(raw.get("cycling", {}), _CYCLING, "cycling", src))
     reported = raw.get("reported", {})
     if not isinstance(reported, dict):
@@ -314,9 +351,10 @@ def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
     return Design(
         name=vals["name"], area_cm2=vals["area_cm2"], temperature_C=vals["temperature_C"],
         stack_pressure_MPa=vals["stack_pressure_MPa"], description=vals.get("description", ""),
-        cathode=Cathode(**cath), electrolyte=Electrolyte(**elec), anode=Anode(**anod),
+        cathode=None if cath is None else Cathode(**cath), electrolyte=Electrolyte(**elec), anode=Anode(**anod),
         anode_interface=ifaces["anode"], cathode_interface=ifaces["cathode"], cycling=cyc,
-        reported=reported, source=src,
+        reported=reported, source=src, cell=cell, fabrication_pressure_MPa=vals.get("fabrication_pressure_MPa"),
+        counter_interface=(ifaces["counter"] if "counter" in interfaces else None) if symmetric else None,
     )
 
 

@@ -42,6 +42,7 @@ class Parameters:
     slei: dict[str, Table]
     sei: dict[str, Table]
     sei_scalars: dict[str, Entry]
+    fracture_toughness_MPa_m05: dict[str, Entry]
 
     def __getattr__(self, name: str) -> float:
         try:
@@ -96,4 +97,5 @@ def _parameters(overridden: tuple[tuple[str, float], ...]) -> Parameters:
     slei = {k: Table(**v) for k, v in raw["slei"].items()}
     sei = {k: Table(**v) for k, v in raw["sei"].items() if "r0_ohm_cm2" in v}
     sei_scalars = {k: Entry(**v) for k, v in raw["sei"].items() if "value" in v}
-    return Parameters(scalars=scalars, slei=slei, sei=sei, sei_scalars=sei_scalars)
+    kic = {k: Entry(**v) for k, v in raw["fracture_toughness_MPa_m05"].items()}
+    return Parameters(scalars=scalars, slei=slei, sei=sei, sei_scalars=sei_scalars, fracture_toughness_MPa_m05=kic)

@@ -151,10 +151,24 @@ def read_parameter_file(path: str | Path) -> dict[str, float]:
     return out
 
 
+# The first line of every parameter file lpt writes: how `lpt calibrate --out` knows a
+# file it may replace from someone else's.
+PARAMETER_FILE_HEADER = "# lpt parameter file: dotted parameter names = values (lpt --parameters FILE)"
+
+
+def written_by_lpt(path: str | Path) -> bool:
+    """Whether ``path`` is a parameter file lpt wrote (it starts with the header)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(PARAMETER_FILE_HEADER)) == PARAMETER_FILE_HEADER.encode()
+    except OSError:
+        return False
+
+
 def write_parameter_file(path: str | Path, values: Mapping[str, float], comments: Mapping[str, str],
                          notes: Sequence[str] = ()) -> Path:
     """Write ``values`` as a parameter file (quoted dotted keys), atomically."""
-    lines = ["# lpt parameter file: dotted parameter names = values (lpt --parameters FILE)"]
+    lines = [PARAMETER_FILE_HEADER]
     lines += [f"# {n}" for n in notes] + [""]
     for name, value in values.items():
         if comments.get(name):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, print_json
+from lpt.cli.output import check_output_file, console, print_json
 
 parameters_app = typer.Typer(no_args_is_help=True, help="The model's parameters by dotted name.")
 
@@ -44,18 +44,17 @@ def calibrate(
                                                help="Temperature of each spectrum, °C, in file order."),
     hold_out: int = typer.Option(None, "--hold-out", help="Index (0-based) of a spectrum to leave out and predict."),
     out: Path = typer.Option(..., "--out", help="Parameter file to write (TOML), e.g. cal.toml."),
+    force: bool = typer.Option(False, "--force", help="Replace --out even if it is not a parameter file lpt wrote."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Fit named interface-model parameters to measured spectra through the stack impedance model."""
     from rich.markup import escape
 
     from lpt.calibrate import calibrate_files
-    from lpt.errors import LptError
+    from lpt.calibrate.names import written_by_lpt
 
-    if out.suffix.lower() != ".toml":
-        raise LptError(f"--out {out}: a parameter file is TOML; name it *.toml.")
-    if out.resolve() in {Path(p).resolve() for p in [design, *eis]}:
-        raise LptError(f"--out {out} is one of the inputs; choose another file.")
+    check_output_file(out, inputs=[design, *eis], suffixes=(".toml",), ours=written_by_lpt, force=force,
+                      what="parameter file")
     doc = calibrate_files(design, fit, eis, temperatures_c=temperatures_c or None, hold_out=hold_out, out=out)
     if json:
         print_json(doc)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.output import console, err_console, esc, print_json
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Measured cycling data: summarize, convert to BDF, plot.")
@@ -24,14 +24,13 @@ def summarize(file: Path = typer.Argument(..., help="A cycler file (BioLogic, Ne
     from lpt.io.data_commands import summarize as run
 
     result = run(file)
-    for note in result["notes"]:
-        err_console().print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    _print_notes(result["notes"])
     if json:
         print_json(result)
         return
     from rich.table import Table
 
-    table = Table(title=f"{result['file']} ({result['instrument']}, {result['rows']} records)")
+    table = Table(title=f"{esc(result['file'])} ({esc(result['instrument'])}, {result['rows']} records)")
     for header in ("cycle", "charge mAh", "discharge mAh", f"CE ({result['coulombic_efficiency_definition']})",
                    "mean V charge", "mean V discharge"):
         table.add_column(header, justify="right")
@@ -50,7 +49,8 @@ def convert(file: Path = typer.Argument(..., help="A cycler file."),
     """Write a cycler file as a Battery Data Format CSV."""
     from lpt.io.data_commands import convert as run
 
-    written = run(file, out, to=to)
+    written, notes = run(file, out, to=to)
+    _print_notes(notes)
     err_console().print(f"wrote {written}", highlight=False, markup=False)
 
 
@@ -60,5 +60,12 @@ def plot(file: Path = typer.Argument(..., help="A cycler file."),
     """Voltage vs time, capacity and CE vs cycle, and dQ/dV, in one PNG."""
     from lpt.io.data_commands import plot as run
 
-    written = run(file, out)
+    written, notes = run(file, out)
+    _print_notes(notes)
     err_console().print(f"wrote {written}", highlight=False, markup=False)
+
+
+def _print_notes(notes) -> None:
+    """What the reader assumed or skipped, one line each on stderr."""
+    for note in notes:
+        err_console().print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)

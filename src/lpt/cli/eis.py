@@ -18,7 +18,7 @@ import typer
 
 from lpt.cli.options import parameters_option, use_parameters
 from lpt.cli.output import console, esc, print_json
-from lpt.constants import CM_PER_UM, ZERO_CELSIUS_K
+from lpt.constants import CM_PER_UM
 from lpt.errors import LptError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -26,6 +26,36 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 
 SPECTRUM_HELP = ("Use only sweep N (1-based) of each file that holds several sweeps (an .mpt with several "
                  "loops, a Modulo Bat or .ids file).")
+
+
+# What impedance analysers measure, with decades to spare: beyond these a file holds
+# wrong columns or units, and the squares in the least-squares sums overflow float64.
+MAX_ABS_Z_OHM = 1e15
+MAX_FREQUENCY_HZ = 1e12
+# The model's temperature range (the same as `lpt asr`).
+TEMPERATURE_RANGE_C = (-60.0, 300.0)
+# The DRT's regularization weighs a dimensionless (modulus-weighted) misfit; far above 1
+# it flattens every peak, so a larger value is a typo.
+MAX_DRT_LAMBDA = 1e3
+
+
+def _within_instrument_range(spectrum):
+    """``spectrum`` if its |Z| and frequencies are ones an instrument can measure."""
+    import numpy as np
+
+    big_z = float(np.max(np.abs(spectrum.z)))
+    big_f = float(np.max(spectrum.frequency_Hz))
+    if big_z > MAX_ABS_Z_OHM or big_f > MAX_FREQUENCY_HZ:
+        raise LptError(f"{spectrum.source}: |Z| up to {big_z:.3g} ohm at frequencies up to {big_f:.3g} Hz is "
+                       f"beyond what an impedance analyser measures (|Z| <= {MAX_ABS_Z_OHM:g} ohm, "
+                       f"f <= {MAX_FREQUENCY_HZ:g} Hz); check the file's columns and units.")
+    return spectrum
+
+
+def _check_temperature_c(value: float, option: str = "--temperature-c") -> None:
+    lo, hi = TEMPERATURE_RANGE_C
+    if not lo <= value <= hi:
+        raise LptError(f"{option} {value:g} is outside {lo:g} to {hi:g} °C.")
 
 
 def _read_spectra(paths, spectrum: Optional[int]) -> list:
@@ -57,7 +87,7 @@ def _read_spectra(paths, spectrum: Optional[int]) -> list:
                                f"sweep(s).")
             else:
                 spectra.append(group[spectrum - 1])
-    return spectra
+    return [_within_instrument_range(s) for s in spectra]
 
 
 FIX_HELP = "Hold a parameter at a value: NAME=VALUE (SI units), repeatable."
@@ -128,8 +158,8 @@ def simulate_command(
     from lpt.design import load_design
     from lpt.impedance.model import spectrum_json
 
-    if temperature_c is not None and temperature_c <= -ZERO_CELSIUS_K:
-        raise LptError(f"--temperature-c must be above {-ZERO_CELSIUS_K} °C, got {temperature_c}.")
+    if temperature_c is not None:
+        _check_temperature_c(temperature_c)
     doc = spectrum_json(load_design(design), temperature_C=temperature_c, untreated=untreated)
     if as_json:
         print_json(doc)
@@ -165,6 +195,8 @@ def validate_command(
     "valid") with Z-HIT (Ehm 2000) beside it."""
     from lpt.impedance.validate import kramers_kronig, z_hit
 
+    if not 0.0 < threshold_percent <= 100.0:
+        raise LptError(f"--threshold-percent must be above 0 and at most 100 (% of |Z|), got {threshold_percent:g}.")
     spectra = _read_spectra([file], spectrum)
     results = [kramers_kronig(s.frequency_Hz, s.z, threshold_percent=threshold_percent) for s in spectra]
     zhits = [z_hit(s.frequency_Hz, s.z) for s in spectra]
@@ -277,8 +309,10 @@ def drt_command(
     from lpt.impedance.drt import calculate_drt
     from lpt.io import read_spectrum
 
+    if lambda_ is not None and not 0.0 < lambda_ <= MAX_DRT_LAMBDA:
+        raise LptError(f"--lambda must be above 0 and at most {MAX_DRT_LAMBDA:g}, got {lambda_:g}.")
     area, thickness_cm = _geometry(area_cm2, thickness_um)
-    s = read_spectrum(file, sweep=spectrum)
+    s = _within_instrument_range(read_spectrum(file, sweep=spectrum))
     r = calculate_drt(s.frequency_Hz, s.z, lambda_=lambda_, lambda_rule=lambda_rule, blocking=blocking,
                       noise_percent=noise_percent, credible_level=credible_level)
     labels = assign_drt_peaks(r.peaks, area, thickness_cm)
@@ -327,6 +361,7 @@ def _split_temperatures(files: List[Path], temperatures: List[str]) -> tuple[lis
                     temps.append(float(part))
                 except ValueError:
                     raise LptError(f'--temperatures-c: "{part}" is not a temperature in °C.') from None
+                _check_temperature_c(temps[-1], "--temperatures-c")
     kept = []
     for f in files:
         try:
@@ -337,6 +372,7 @@ def _split_temperatures(files: List[Path], temperatures: List[str]) -> tuple[lis
         if f.exists():
             kept.append(f)
         else:
+            _check_temperature_c(value, "--temperatures-c")
             temps.append(value)
     return kept, temps
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import typer
 
-from lpt.cli import asr, calibrate, data, demo, eis, materials, report, screen, simulate, sweep, validate
+from lpt.cli import asr, calibrate, ccd, data, demo, eis, materials, report, screen, simulate, sweep, validate
 from lpt.cli.output import print_error
 from lpt.errors import LptError
 
@@ -47,6 +47,7 @@ app.add_typer(materials.app, name="materials", help="The cited knowledge base.")
 app.command("screen")(screen.screen)
 app.command("asr")(asr.asr)
 app.command("simulate")(simulate.simulate)
+app.command("ccd")(ccd.ccd)
 app.add_typer(sweep.app, name="sweep")
 app.command("report")(report.report)
 app.command("validate")(validate.validate)

@@ -29,6 +29,9 @@ def simulate(
     from lpt.errors import LptError
 
     d = load_design(design)
+    if d.symmetric:
+        _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, json)
+        return
     n = cycles if cycles is not None else (d.cycling.cycles or 100)
     if not 1 <= n <= 100_000:
         raise LptError(f"--cycles must be between 1 and 100000, got {n}.")
@@ -69,4 +72,38 @@ def simulate(
         t.add_row(str(c["cycle"]), f"{c['discharge_capacity_mAh_g']:.1f}", f"{c['coulombic_efficiency']:.4f}",
                   f"{c['asr_anode_ohm_cm2']:.1f}", f"{c['asr_cathode_ohm_cm2']:.1f}",
                   f"{c['liquid_remaining_fraction']:.1%}")
+    con.print(t)
+
+
+def _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, as_json) -> None:
+    """A Li|SSE|Li design: overpotential, ASR and contact per cycle, and the voltage trace."""
+    from lpt.errors import LptError
+    from lpt.symmetric import simulate_symmetric
+
+    text = protocol or d.cycling.protocol
+    if not text:
+        raise LptError(f"{d.source}: a symmetric cell needs --protocol (or [cycling] protocol), e.g. "
+                       f"\"Plate at 0.1 mA cm-2 for 1 hour; Strip at 0.1 mA cm-2 for 1 hour\".")
+    if temperature_c is not None and not (-40.0 <= temperature_c <= 200.0):
+        raise LptError(f"--temperature-c {temperature_c:g} is outside -40 to 200 °C.")
+    res = simulate_symmetric([d], text, cycles if cycles is not None else d.cycling.cycles,
+                             temperature_C=temperature_c, untreated=untreated)
+    rec = {"design": d.name, "untreated": untreated, **res.design_record(0)}
+    if as_json:
+        print_json(rec)
+        return
+    from rich.table import Table
+
+    con = console()
+    cyc = rec["cycles"]
+    con.print(f"[bold]{esc(d.name)}[/bold] (symmetric, {'untreated' if untreated else 'treated'}) — {len(cyc)} cycles, "
+              f"{rec['time_run_h']:.1f} h, ended: [bold]{rec['end_reason']}[/bold], {rec['wall_s']:.3f} s")
+    t = Table(show_header=True)
+    for col in ("cycle", "i mA cm⁻²", "overpotential mV", "ASR Ω cm²", "ASR counter Ω cm²", "contact"):
+        t.add_column(col, justify="right")
+    show = sorted({0, 1, len(cyc) // 4, len(cyc) // 2, 3 * len(cyc) // 4, len(cyc) - 1} & set(range(len(cyc))))
+    for k in show:
+        c = cyc[k]
+        t.add_row(str(c["cycle"]), f"{c['current_mA_cm2']:.3g}", f"{1e3 * c['overpotential_V']:.1f}",
+                  f"{c['asr_anode_ohm_cm2']:.1f}", f"{c['asr_counter_ohm_cm2']:.1f}", f"{c['contact_fraction']:.3f}")
     con.print(t)

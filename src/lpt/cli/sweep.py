@@ -26,6 +26,10 @@ class _SweepGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
+# More local processes than this only queue behind each other (one design chunk per
+# core); a larger number is a typo that would try to start that many processes.
+MAX_LOCAL_WORKERS = 256
+
 app = typer.Typer(cls=_SweepGroup, no_args_is_help=True, add_completion=False,
                   help="Sweep designs (ranges and choices of a base design) and find their Pareto front. "
                        "`lpt sweep SWEEP.toml --out DIR` is short for `lpt sweep run SWEEP.toml --out DIR`.")
@@ -114,6 +118,9 @@ def run(
     from lpt.errors import LptError
     from lpt.sweep.run import run_sweep
 
+    if workers is not None and workers > MAX_LOCAL_WORKERS:
+        raise LptError(f"--workers must be between 0 and {MAX_LOCAL_WORKERS} (local worker processes), "
+                       f"got {workers}.")
     if scheduler and workers is not None:
         raise LptError("--workers applies to the local cluster; with --scheduler the cluster's workers are used.")
     summary = run_sweep(sweep, out, workers=workers, scheduler=scheduler, progress=True)

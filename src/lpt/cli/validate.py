@@ -1,4 +1,4 @@
-"""``lpt validate``: the review's Table 1, reported vs predicted."""
+"""``lpt validate``: Table 1 of the review and the literature suite, reported vs predicted."""
 
 from __future__ import annotations
 
@@ -12,30 +12,32 @@ from lpt.cli.output import console, esc, print_json
 
 
 def validate(
+    suite: str = typer.Option("table1", "--suite", help="table1 | literature | all."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     directory: Optional[Path] = typer.Option(None, "--dir", help="Folder of Table 1 designs "
                                              "(default: examples/table1)."),
     parameters: Path = parameters_option(),
 ) -> None:
-    """Reproduce the review's Table 1: reported vs predicted, within tolerance or not."""
+    """Reported vs predicted, within tolerance or not; held-out cases, orderings and calibration counted apart."""
     use_parameters(parameters)
-    from lpt.validation import validate_table1
+    from lpt.validation_suites import validate as run
 
-    result = validate_table1(directory)
+    result = run(suite, table1_directory=directory)
     if as_json:
         print_json(result)
         return
     from rich.table import Table
 
-    t = Table(title=f"Table 1 validation: {result['passed']}/{result['total']} within tolerance")
-    for col in ("case", "unit", "reported", "predicted", "tolerance", "ok"):
+    heads = ", ".join(f"{name}: held-out {s['heldout']['passed']}/{s['heldout']['total']}, orderings "
+                      f"{s['orderings']['passed']}/{s['orderings']['total']}, calibration "
+                      f"{s['calibration']['passed']}/{s['calibration']['total']}" for name, s in result["suites"].items())
+    t = Table(title=f"Validation ({heads})")
+    for col in ("case", "kind", "unit", "reported", "predicted", "tolerance", "ok"):
         t.add_column(col, overflow="fold")
     for c in result["cases"]:
         ok = "[green]yes[/]" if c["within_tolerance"] else "[red]no[/]"
-        if c["calibration"]:
-            ok += " (calibration)"
         rep = "–" if c["reported"] is None else f"{c['reported']:.4g}"
-        t.add_row(esc(c["id"]), esc(c["unit"]), rep, f"{c['predicted']:.4g}", esc(c["tolerance"]), ok)
+        t.add_row(esc(c["id"]), c["kind"], esc(c["unit"]), rep, f"{c['predicted']:.4g}", esc(c["tolerance"]), ok)
     con = console()
     con.print(t)
     for s in result["skipped"]:

@@ -55,7 +55,8 @@ class SideInputs:
     layer_ohm_cm2: np.ndarray         # designed reaction layer t/sigma at 25 °C
     layer_Ea_eV: np.ndarray
     blocks_reduction: np.ndarray      # reaction layer / polymer stop SSE reduction (bool)
-    is_li: np.ndarray                 # electrode is Li metal (voids, SEI, dendrites)
+    is_li: np.ndarray                 # electrode is Li metal or Li–In (SEI, dendrites)
+    li_metal: np.ndarray              # electrode is Li metal itself (creep, voids)
     network_share: np.ndarray         # share of solid contacts that reach an ionic network
                                       # (anode: 1; cathode: SSE share of the composite's face)
 
@@ -67,10 +68,13 @@ class Inputs:
     n: int
     temperature_K: np.ndarray
     pressure_MPa: np.ndarray
+    contact_pressure_MPa: np.ndarray  # the highest pressure the Li saw: attachment or stack
     sse_sigma_S_cm: np.ndarray
     sse_Ea_eV: np.ndarray
     sse_thickness_cm: np.ndarray
     sse_ccd_mA_cm2: np.ndarray
+    sse_flaw_size_cm: np.ndarray              # surface flaw depth (dendrite onset)
+    sse_fracture_toughness_MPa_m05: np.ndarray
     cathode_thickness_cm: np.ndarray
     cathode_porosity: np.ndarray
     cathode_sse_fraction: np.ndarray
@@ -127,7 +131,7 @@ def _dry_side(ctx: SideContext, nums: Mapping[str, np.ndarray]) -> dict[str, Any
         film_sigma_S_cm=1.0, film_Ea_eV=0.0, transfer_r0_ohm_cm2=0.0,
         transfer_growth_ohm2_cm4_h=0.0, transfer_Ea_eV=0.0, sei_r0_ohm_cm2=0.0,
         sei_growth_ohm2_cm4_h=0.0, consumes=False, layer_ohm_cm2=0.0, layer_Ea_eV=0.0,
-        blocks_reduction=False, is_li=ctx.is_li,
+        blocks_reduction=False, is_li=ctx.is_li, li_metal=side == "anode" and electrode.id == "Li",
         # at the cathode a solid contact touches either an SSE particle of the composite
         # (a way into its SSE network) or an active particle (a dead end: only that
         # particle's charge transfer); their shares follow the composite's solid volume
@@ -153,6 +157,9 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     sse = materials.get(design.electrolyte.material)
     cath = materials.get(design.cathode.material)
     P = parameters()
+    flaw_um = nums["electrolyte.flaw_size_um"]
+    kic = nums["electrolyte.fracture_toughness_MPa_m05"]
+    kic_class = side_context(design, "anode").sse_class  # garnet / oxide / sulfide / polymer
     radius_um = nums["cathode.particle_radius_um"]
     radius_um = np.where(np.isnan(radius_um), cath.particle_radius_um or 2.0, radius_um)
     sse_radius_um = nums["cathode.sse_particle_radius_um"]
@@ -160,11 +167,15 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     return dict(
         temperature_K=nums["temperature_C"] + ZERO_CELSIUS_K,
         pressure_MPa=nums["stack_pressure_MPa"],
+        # Li keeps the plastic deformation of its attachment (no spring-back of a metal)
+        contact_pressure_MPa=np.fmax(nums["fabrication_pressure_MPa"], nums["stack_pressure_MPa"]),
         # Bruggeman-type correction of the pellet's conductivity, σ ∝ ρ_rel^1.5
         sse_sigma_S_cm=sse.conductivity_S_cm * nums["electrolyte.relative_density"] ** 1.5,
         sse_Ea_eV=sse.activation_energy_eV,
         sse_thickness_cm=nums["electrolyte.thickness_um"] * UM_TO_CM,
         sse_ccd_mA_cm2=sse.critical_current_density_mA_cm2 or P.default_critical_current_mA_cm2,
+        sse_flaw_size_cm=np.where(np.isnan(flaw_um), P.sse_flaw_size_um, flaw_um) * UM_TO_CM,
+        sse_fracture_toughness_MPa_m05=np.where(np.isnan(kic), P.fracture_toughness_MPa_m05[kic_class].value, kic),
         cathode_thickness_cm=nums["cathode.thickness_um"] * UM_TO_CM,
         cathode_porosity=nums["cathode.porosity"],
         cathode_sse_fraction=nums["cathode.sse_volume_fraction"],
@@ -181,6 +192,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
 
 def inputs_from_batch(batch: DesignBatch, untreated: bool = False) -> Inputs:
     """The interface model's inputs of a batch (therapies removed if ``untreated``)."""
+    for g in batch.groups:
+        g.design.require_full_cell("this command")
     if untreated:
         batch = batch.untreated()
     return Inputs(

@@ -12,7 +12,7 @@ constriction in the SSE (Holm; Cooper–Mikic–Yovanovich)::
     ASR = pi a / (4 sigma_SSE phi) (1 - sqrt(phi))^1.5  +  1 / (f_c / r_s + f_w / r_l)
     phi = f_c + f_w
 
-with ``f_c`` the solid contact fraction (Bowden–Tabor, ``p / (p + H)``), ``r_s`` the
+with ``f_c`` the solid contact fraction (the ``contact`` slot's law), ``r_s`` the
 specific resistance of a solid contact (interphase, contamination, reaction layer,
 charge transfer), ``f_w`` the wetted fraction and ``r_l`` the specific resistance
 of the liquid path (film, SLEI/desolvation, SEI).
@@ -27,7 +27,7 @@ import numpy as np
 from lpt.constants import F_C_MOL, R_J_MOLK, arrhenius
 from lpt.interface.inputs import Inputs, SideInputs
 from lpt.interface.mechanisms import Growth, SideView, slot
-from lpt.interface.mechanisms.contact import constriction_asr
+from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.parameters import parameters
 
 
@@ -66,11 +66,6 @@ def initial_state(x: Inputs) -> State:
     """The interface as assembled (after the therapy, before cycling)."""
     return State(anode=_initial_side(x.anode, x.n), cathode=_initial_side(x.cathode, x.n),
                  solid_network_retention=np.ones(x.n))
-
-
-def contact_fraction(pressure_MPa: np.ndarray, hardness_MPa: np.ndarray) -> np.ndarray:
-    """Bowden–Tabor real contact fraction of yielding asperities, saturating at 1."""
-    return pressure_MPa / (pressure_MPa + hardness_MPa)
 
 
 @dataclass(frozen=True)
@@ -140,7 +135,7 @@ def interface_asr(x: Inputs, side: str, st: SideState, T: np.ndarray) -> SideRes
         g_liq = np.where(f_w > 0, f_w / r_l, 0.0)
         g_dir = np.where(f_dir > 0, f_dir / r_d, 0.0)
         network = np.where(g_net + g_liq > 0, 1.0 / (g_net + g_liq), np.inf)
-        constr = constriction_asr(sigma, f_c + f_w)
+        constr = constriction_asr(sigma, f_c + f_w, spot_radius_cm(v, f_c + f_w))
         comps = {"constriction": constr, "solid_path": _per_area(r_s, f_net), "liquid_path": _per_area(r_l, f_w)}
         comps.update({f"solid_{k}": _per_area(r, f_net) for k, r in solid.items()})
         if side == "cathode":
@@ -208,7 +203,8 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     # Dendrite indicator: current density at the solid Li|SSE contacts relative to
     # that of the dry, as-assembled interface on which critical current densities
     # are measured.  A liquid path takes current off the contacts; voids focus it.
-    f_dry = contact_fraction(x.pressure_MPa, x.anode.hardness_MPa)
+    retained = st.anode.contact_retention
+    f_dry = np.where(retained > 0, an.contact_fraction / np.where(retained > 0, retained, 1.0), 0.0)
     focus = an.solid_current_share * f_dry / np.maximum(an.contact_fraction, 1e-12)
     v0 = x.anode.liquid_cm3_cm2 + x.cathode.liquid_cm3_cm2
     left = (np.maximum(x.anode.liquid_cm3_cm2 - st.anode.liquid_consumed_cm3_cm2, 0)

@@ -265,7 +265,26 @@ def read_cycling(path: str | Path, format: str | None = None) -> pd.DataFrame:
         raise LptError(f"{path.name}: unknown format {fmt!r}; one of {', '.join(FORMATS)}.")
     columns, metadata, notes = _READERS[fmt]()(path)
     metadata.setdefault("format", fmt)
-    return build_table(columns, metadata, notes, path.name)
+    table = build_table(columns, metadata, notes, path.name)
+    _check_ranges(table, path.name)
+    return table
+
+
+# Values no cell tester records: beyond them a number is a unit slip or a corrupt
+# record, and the capacities and energies computed from it would be silently wrong.
+PLAUSIBLE_LIMITS = {"voltage_volt": 1e3, "current_ampere": 1e4, "test_time_second": 1e10}
+
+
+def _check_ranges(table: pd.DataFrame, name: str) -> None:
+    for column, limit in PLAUSIBLE_LIMITS.items():
+        if column not in table:
+            continue
+        values = table[column].to_numpy(dtype=float)
+        bad = np.flatnonzero(np.abs(values) > limit)
+        if bad.size:
+            k = int(bad[0])
+            raise LptError(f"{name}: record {k + 1} has {column} = {values[k]:.4g}, beyond the ±{limit:g} a cell "
+                           f"tester records (a unit slip or a corrupt record?).")
 
 
 def _reader(module: str, function: str = "read"):

@@ -44,16 +44,19 @@ def summarize(path: str | Path) -> dict:
             "cycles": cycles}
 
 
-def convert(path: str | Path, out: str | Path, to: str = "bdf") -> Path:
-    """Write FILE as a BDF CSV at ``out`` (atomically; never over the input)."""
+def convert(path: str | Path, out: str | Path, to: str = "bdf") -> tuple[Path, list[str]]:
+    """Write FILE as a BDF CSV at ``out`` (atomically; never over the input); returns the
+    path written and the reader's notes (what it assumed or skipped)."""
     if to.lower() != "bdf":
         raise LptError(f'--to {to}: the only output format is "bdf".')
-    return write_bdf(read_cycling(path), out, inputs=(path,))
+    table = read_cycling(path)
+    return write_bdf(table, out, inputs=(path,)), list(table.attrs.get("notes", []))
 
 
-def plot(path: str | Path, out: str | Path) -> Path:
+def plot(path: str | Path, out: str | Path) -> tuple[Path, list[str]]:
     """A PNG with voltage vs time, capacity and CE vs cycle, and dQ/dV of the first
-    full cycle and the last one (written atomically)."""
+    full cycle and the last one (written atomically); returns the path written and the
+    reader's notes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -103,7 +106,7 @@ def plot(path: str | Path, out: str | Path) -> Path:
     finally:
         plt.close(fig)
         Path(tmp).unlink(missing_ok=True)
-    return out
+    return out, list(table.attrs.get("notes", []))
 
 
 def _number(value) -> float | None:

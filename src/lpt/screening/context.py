@@ -207,6 +207,7 @@ def _side(name: str, iface: Interface) -> Side:
 
 def build_context(design: Design) -> ScreeningContext:
     """Resolve the design's knowledge-base ids (clear error on an unknown id)."""
+    design.require_full_cell("screening")
     try:
         sse = materials.get(design.electrolyte.material, "solid_electrolyte", field="'electrolyte.material'")
         anode = materials.get(design.anode.material, "electrode", field="'anode.material'")

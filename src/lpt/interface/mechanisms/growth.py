@@ -55,16 +55,3 @@ def mixed_conducting_interphase(v: SideView) -> Growth:
     mci = (s.interphase == 2) & ~s.blocks_reduction
     return Growth({"interphase_r2": np.where(mci, st.interphase_r2 + 2.0 * P.mci_growth_ohm2_cm4_h * g * v.dt_h,
                                              st.interphase_r2)})
-
-
-@mechanism("growth", sides=("anode",), reference="Krauskopf et al., ACS AMI 11 (2019) 14463; "
-           "Kasemchainan et al., Nat. Mater. 18 (2019) 1105")
-def voids(v: SideView) -> Growth:
-    """Stripping faster than Li creep and vacancy diffusion refill the contact opens voids."""
-    P, s = v.parameters, v.inputs
-    i_lim = (P.void_limit_current_mA_cm2 * (1.0 + v.x.pressure_MPa / P.void_pressure_MPa)
-             * arrhenius(P.li_self_diffusion_activation_energy_eV, v.temperature_K))
-    i = v.current_mA_cm2
-    over = np.where(s.is_li & (i > i_lim), 1.0 - i_lim / np.maximum(i, 1e-12), 0.0)
-    keep = np.clip(1.0 - P.void_contact_loss_per_mAh_cm2 * over * v.strip_mAh_cm2, 0.01, 1.0)
-    return Growth({"contact_retention": v.state.contact_retention * keep})

@@ -1,0 +1,39 @@
+"""``lpt ccd``: critical current density of a symmetric cell over pressure × temperature."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from lpt.cli.output import console, esc, print_json
+
+
+def ccd(
+    design: Path = typer.Argument(..., help="Symmetric design TOML file (cell = \"symmetric\")."),
+    pressure_mpa: Optional[list[float]] = typer.Option(None, "--pressure-mpa", help="Stack pressures, MPa (repeat the option; default: the design's)."),
+    temperature_c: Optional[list[float]] = typer.Option(None, "--temperature-c", help="Temperatures, °C (repeat; default: the design's)."),
+    step_ma_cm2: float = typer.Option(0.1, "--step-ma-cm2", help="Current step of the ramp, mA cm⁻²."),
+    areal_capacity_mah_cm2: float = typer.Option(0.5, "--areal-capacity-mah-cm2", help="Areal capacity per half-cycle, mAh cm⁻²."),
+    untreated: bool = typer.Option(False, "--untreated", help="Remove the therapies."),
+    json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Step the current every cycle until the cell shorts or loses contact; the CCD is that step's current."""
+    from lpt.design import load_design
+    from lpt.symmetric import ccd_map
+
+    d = load_design(design)
+    out = ccd_map(d, pressure_mpa, temperature_c, step_mA_cm2=step_ma_cm2,
+                  capacity_mAh_cm2=areal_capacity_mah_cm2, untreated=untreated)
+    if json:
+        print_json(out)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{esc(d.name)}: CCD ({step_ma_cm2:g} mA cm⁻² steps, {areal_capacity_mah_cm2:g} mAh cm⁻² per half-cycle)")
+    for col in ("pressure MPa", "temperature °C", "CCD mA cm⁻²", "ended by"):
+        t.add_column(col, justify="right")
+    for p in out["points"]:
+        t.add_row(f"{p['pressure_MPa']:g}", f"{p['temperature_C']:g}", f"{p['ccd_mA_cm2']:.3g}", esc(p["end_reason"]))
+    console().print(t)
