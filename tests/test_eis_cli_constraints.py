@@ -61,7 +61,8 @@ def test_drt_json_has_band_rule_blocking_and_warnings():
 
 
 def test_arrhenius_refuses_kelvin_given_as_celsius():
-    out = lpt("arrhenius", CSV, str(DATA / "exampleDataZPlot.z"), "--temperatures-c", "298", "313",
+    """273 and 298 "°C" are 0 and 25 °C typed in kelvin (both inside the CLI's -60 to 300 °C)."""
+    out = lpt("arrhenius", CSV, str(DATA / "exampleDataZPlot.z"), "--temperatures-c", "273", "298",
               "--circuit", "R0-p(R1,CPE1)", "--json")
     assert out.returncode != 0 and "kelvin" in out.stderr and "Traceback" not in out.stderr
 

@@ -9,13 +9,17 @@ reported as one sentence naming the file and the dotted field.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lpt import materials, therapies
 from lpt.errors import LptError, did_you_mean, with_article
+from importlib import resources
+
 from lpt.fileio import read_toml
 from lpt.therapies.base import MATERIAL_KEYS
 
@@ -76,6 +80,14 @@ _CYCLING: dict[str, _Spec] = {
     "current_density_mA_cm2": (float, (1e-4, 100.0), False),
 }
 _SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
+
+
+@functools.cache
+def current_collectors() -> dict[str, float]:
+    """The current collectors a design may name and their foil densities, g cm⁻³
+    (``data/metrics.toml``, each with its source)."""
+    raw = tomllib.loads((resources.files("lpt") / "data" / "metrics.toml").read_text())
+    return {k: float(v["density_g_cm3"]) for k, v in raw["current_collectors"].items() if isinstance(v, dict)}
 
 
 def design_keys() -> list[str]:
@@ -274,7 +286,7 @@ def _parse_interface(raw: Any, side: str, src: str, where: str | None = None) ->
     for key in sorted(present - need - may):
         raise LptError(
             f"{src}: field '{where}.{key}' does not apply to therapy '{therapy}'"
-            f" (it takes {', '.join(sorted(need | may)) or 'no further keys'})."
+            f" ({therapies.get(therapy).summary}); it takes {', '.join(sorted(need | may)) or 'no further keys'}."
         )
     if "loading_uL_cm2" in need and vals["loading_uL_cm2"] <= 0:
         raise LptError(
@@ -323,6 +335,10 @@ def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
     anod = _check_table(raw["anode"], _ANODE, "anode", src)
     if cath is not None:
         _check_material(cath["material"], ("electrode",), "cathode.material", src, role="cathode")
+        foil = cath.get("current_collector")
+        if foil is not None and foil not in current_collectors():
+            raise LptError(f"{src}: field 'cathode.current_collector' = '{foil}' is not a known current collector"
+                           f"{did_you_mean(foil, current_collectors())}; allowed: {', '.join(current_collectors())}.")
     _check_material(elec["material"], ("solid_electrolyte",), "electrolyte.material", src)
     _check_material(anod["material"], ("electrode",), "anode.material", src, role="anode")
     if cath is not None and cath.get("porosity", 0.3) + cath.get("sse_volume_fraction", 0.0) + cath.get(

@@ -55,7 +55,7 @@ import numpy as np
 
 from lpt import materials, therapies
 from lpt.batch import DesignBatch, take
-from lpt.design import Design
+from lpt.design import Design, current_collectors
 from lpt.errors import LptError, did_you_mean
 from lpt.therapies.base import side_context
 
@@ -71,8 +71,7 @@ def constants() -> dict:
     if bounds != sorted(bounds) or not math.isinf(bounds[-1]):
         raise LptError("data/metrics.toml: safety classes must have increasing bounds ending at inf.")
     return {
-        "collectors": {k: float(v["density_g_cm3"]) for k, v in raw["current_collectors"].items()
-                       if isinstance(v, dict)},
+        "collectors": current_collectors(),
         "anode_collector": raw["current_collectors"]["anode_default"],
         "carbon_density_g_cm3": float(raw["carbon"]["density_g_cm3"]),
         "class_names": np.array([c["name"] for c in classes]),

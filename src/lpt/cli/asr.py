@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from lpt.cli.options import parameters_option, use_parameters
-from lpt.cli.output import console, esc, print_json
+from lpt.cli.output import console, esc, print_json, warn_implausible
 
 
 def asr(
@@ -26,6 +26,7 @@ def asr(
     if temperature_c is not None and not (-60.0 <= temperature_c <= 300.0):
         raise LptError(f"--temperature-c {temperature_c:g} is outside -60 to 300 °C.")
     d = load_design(design)
+    warn_implausible(d, temperature_C=temperature_c)
     rep = asr_report(d, temperature_c)
     if json:
         print_json(rep)
@@ -33,6 +34,8 @@ def asr(
     from rich.table import Table
 
     def fmt(v: float) -> str:
+        if v == math.inf:  # no contact and no liquid: no current path
+            return "∞"
         return "—" if not math.isfinite(v) else f"{v:,.1f}"
 
     con = console()

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from lpt.cli.output import console, esc, print_json
+from lpt.cli.output import console, esc, print_json, warn_implausible
 
 
 def ccd(
@@ -24,6 +24,8 @@ def ccd(
     from lpt.symmetric import ccd_map
 
     d = load_design(design)
+    for t_c in temperature_c or [None]:
+        warn_implausible(d, temperature_C=t_c)
     out = ccd_map(d, pressure_mpa, temperature_c, step_mA_cm2=step_ma_cm2,
                   capacity_mAh_cm2=areal_capacity_mah_cm2, untreated=untreated)
     if json:

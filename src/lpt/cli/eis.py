@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from lpt.cli.options import parameters_option, use_parameters
-from lpt.cli.output import console, esc, print_json
+from lpt.cli.output import console, esc, print_json, warn_implausible
 from lpt.constants import CM_PER_UM
 from lpt.errors import LptError
 
@@ -160,7 +160,9 @@ def simulate_command(
 
     if temperature_c is not None:
         _check_temperature_c(temperature_c)
-    doc = spectrum_json(load_design(design), temperature_C=temperature_c, untreated=untreated)
+    d = load_design(design)
+    warn_implausible(d, temperature_C=temperature_c)
+    doc = spectrum_json(d, temperature_C=temperature_c, untreated=untreated)
     if as_json:
         print_json(doc)
         return

@@ -120,7 +120,10 @@ def _run(command, argv: list[str]) -> int:
         rc = command.main(argv, prog_name="lpt", standalone_mode=False)
     seen = set()
     for w in caught:
-        line = f"warning: {w.category.__name__}: {' '.join(str(w.message).split())}"
+        text = " ".join(str(w.message).split())
+        # lpt's own sentences (plausibility) as written; a library's warning with its category
+        line = f"warning: {text}" if getattr(w.category, "shown_as_sentence", False) else \
+            f"warning: {w.category.__name__}: {text}"
         if line not in seen:
             seen.add(line)
             sys.stderr.write(line + "\n")

@@ -57,6 +57,18 @@ def print_error(sentence: str) -> None:
     sys.stderr.flush()
 
 
+def warn_implausible(design, **inputs) -> None:
+    """The plausibility checks of ``design`` (:func:`lpt.plausibility.check`, with the
+    command's temperature and protocol), each as a warning that the edge prints as one
+    ``warning: ...`` line on stderr after the command succeeds."""
+    import warnings
+
+    from lpt.plausibility import PlausibilityWarning, check
+
+    for sentence in check(design, **inputs):
+        warnings.warn(sentence, PlausibilityWarning, stacklevel=2)
+
+
 def esc(text: object) -> str:
     """``text`` made safe to print through rich: a design named "LATP [/] LFP" or a
     file "[bold].csv" is shown as written, not read as markup."""
@@ -78,6 +90,8 @@ def check_output_file(out: Path, *, inputs: Iterable[Path] = (), suffixes: tuple
 
     if out.is_dir():
         raise LptError(f"{out}: is a folder; {option} needs a file name ending in {suffixes[0]}.")
+    if out.exists() and not out.is_file():  # a pipe or a device: opening it to look inside would block
+        raise LptError(f"{out}: is not a regular file (a pipe or a device); {option} needs a file name.")
     if out.exists():
         for given in inputs:
             if given.exists() and os.path.samefile(given, out):

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from lpt.cli.options import parameters_option, use_parameters
-from lpt.cli.output import check_output_file
+from lpt.cli.output import check_output_file, warn_implausible
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -37,6 +37,7 @@ def report(
     check_output_file(out, inputs=[design, *(eis or []), *([cycling] if cycling else [])], suffixes=HTML_SUFFIXES, ours=written_by_lpt,
                       force=force, what="report")
     d = load_design(design)
+    warn_implausible(d)
     path = write_report(d, out, [str(p) for p in eis] if eis else None, n_cycles=cycles,
                         cycling_file=str(cycling) if cycling else None)
     print(str(path))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, esc, print_json
+from lpt.cli.output import console, esc, print_json, warn_implausible
 
 _SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 _VERDICT_STYLE = {"incompatible": "bold red", "caution": "bold yellow", "compatible": "bold green"}
@@ -21,7 +21,9 @@ def screen(
     from lpt.design import load_design
     from lpt.screening import screen as run_screen
 
-    result = run_screen(load_design(design), untreated=untreated)
+    d = load_design(design)
+    warn_implausible(d)
+    result = run_screen(d, untreated=untreated)
     if as_json:
         print_json(result.to_json())
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from lpt.cli.options import parameters_option, use_parameters
-from lpt.cli.output import console, err_console, esc, print_json
+from lpt.cli.output import console, err_console, esc, print_json, warn_implausible
 
 
 def simulate(
@@ -29,6 +29,7 @@ def simulate(
     from lpt.errors import LptError
 
     d = load_design(design)
+    warn_implausible(d, temperature_C=temperature_c, protocol=protocol)
     if d.symmetric:
         _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, json)
         return
@@ -69,10 +70,15 @@ def simulate(
     show = sorted({0, 1, len(cyc) // 4, len(cyc) // 2, 3 * len(cyc) // 4, len(cyc) - 1} & set(range(len(cyc))))
     for k in show:
         c = cyc[k]
-        t.add_row(str(c["cycle"]), f"{c['discharge_capacity_mAh_g']:.1f}", f"{c['coulombic_efficiency']:.4f}",
+        t.add_row(str(c["cycle"]), f"{c['discharge_capacity_mAh_g']:.1f}", _ce(c["coulombic_efficiency"]),
                   f"{c['asr_anode_ohm_cm2']:.1f}", f"{c['asr_cathode_ohm_cm2']:.1f}",
                   f"{c['liquid_remaining_fraction']:.1%}")
     con.print(t)
+
+
+def _ce(value: float) -> str:
+    """A cycle's CE for the table; "—" where the cycle emptied charge stored before it."""
+    return "—" if value is None or value != value else f"{value:.4f}"
 
 
 def _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, as_json) -> None:

@@ -144,7 +144,8 @@ def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str 
         raise LptError(f"--cycles must be at least 1, got {n_cycles}.")
     if temperature_C is not None:
         designs = [d.with_(temperature_C=temperature_C) for d in designs]
-    cells = cells_from_designs(designs)
+    # the cell's pore electrolyte is the one of the arm simulated
+    cells = cells_from_designs([d.untreated() for d in designs] if untreated else designs)
     hook = InterfaceModelHook(build_inputs(designs, untreated=untreated))
     proto = protocol or default_protocol(designs[0])
     T = np.array([d.temperature_C + ZERO_CELSIUS_K for d in designs])

@@ -39,6 +39,27 @@ from lpt.errors import LptError
 
 END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit", "capacity_threshold")
 
+# A cycle's coulombic efficiency compares what went in with what came out of the same
+# cells; it is not reported for a cycle that discharged more than this factor times what
+# it charged: such a cycle emptied charge stored before it (docs/cycling.md).
+CE_COMPARABLE_RATIO = 2.0
+
+
+def coulombic_efficiency(q_charge, q_discharge) -> np.ndarray:
+    """Discharge over charge of one cycle, NaN where it is no efficiency.
+
+    A cycle that charged a trickle and discharged what the cell held before it (a
+    protocol that opens with a hold, a rest or a partial step) gives a ratio of 10⁵ that
+    is no efficiency: the ratio is NaN where the cycle charged nothing or discharged more
+    than ``CE_COMPARABLE_RATIO`` times its charge. A low ratio is kept: it is what a
+    cycler reports for a cell that cannot give back what it took (first-cycle loss, a
+    failing interface).
+    """
+    q_ch, q_dis = np.asarray(q_charge, float), np.asarray(q_discharge, float)
+    ok = (q_ch > 0) & (q_dis >= 0) & (q_dis <= CE_COMPARABLE_RATIO * q_ch)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, q_dis / q_ch, np.nan)
+
 
 @dataclass
 class CyclingResult:
@@ -46,7 +67,8 @@ class CyclingResult:
 
     Cycles a design did not run (it ended earlier) are NaN.  Capacities and energies are
     per gram of active material (all of it, connected or not); ``coulombic_efficiency`` is
-    the discharge over the charge capacity of the same cycle (NaN without a charge).
+    the discharge over the charge capacity of the same cycle, NaN where the two are not
+    comparable (:func:`coulombic_efficiency`).
     ``end_reason[i]`` is one of :data:`END_REASONS`:
 
     - ``completed``: every requested cycle ran;
@@ -348,9 +370,9 @@ def simulate(
         out["charge_capacity_mAh_g"][sel, k] = q_ch * pg
         out["discharge_capacity_mAh_cm2"][sel, k] = q_dis / C_M2_PER_MAH_CM2
         with np.errstate(divide="ignore", invalid="ignore"):
-            out["coulombic_efficiency"][sel, k] = np.where(q_ch > 0, q_dis / q_ch, np.nan)
             out["mean_discharge_voltage_V"][sel, k] = np.where(q_dis > 0, e_dis / q_dis, np.nan)
             out["mean_charge_voltage_V"][sel, k] = np.where(q_ch > 0, e_ch / q_ch, np.nan)
+        out["coulombic_efficiency"][sel, k] = coulombic_efficiency(q_ch, q_dis)
         out["discharge_energy_mWh_g"][sel, k] = e_dis * pg
         out["charge_energy_mWh_g"][sel, k] = e_ch * pg
         out["time_h"][sel, k] = eng.time_s[sel] / SECONDS_PER_HOUR

@@ -22,6 +22,7 @@ Softw. 9 (2021) 14), restricted to what a reduced-order half-cell model needs.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -116,29 +117,43 @@ def _bad(index: int, text: str, why: str) -> LptError:
     return LptError(f"protocol step {index} '{text}': {why}; allowed steps look like {EXAMPLES}.")
 
 
+def _finite(value: str, index: int, text: str) -> float:
+    """A number of the step; "1e309" reads as infinity, which no current, time or
+    voltage is."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise _bad(index, text, f"{value} is not a finite number")
+    return number
+
+
 def _current(m: re.Match, index: int, text: str) -> Current:
     if m.group("dval") is not None:
-        cur = Current(float(m.group("dval")), "mA_cm2")
+        cur = Current(_finite(m.group("dval"), index, text), "mA_cm2")
     elif m.group("gval") is not None:
-        cur = Current(float(m.group("gval")), "mA_g")
+        cur = Current(_finite(m.group("gval"), index, text), "mA_g")
     elif m.group("cden") is not None:
-        den = float(m.group("cden"))
+        den = _finite(m.group("cden"), index, text)
         if den <= 0:
             raise _bad(index, text, "the C-rate denominator must be above 0")
         cur = Current(1.0 / den, "C")
     elif m.group("cnum") is not None:
-        cur = Current(float(m.group("cnum")), "C")
+        cur = Current(_finite(m.group("cnum"), index, text), "C")
     else:
-        cur = Current(float(m.group("aval")), "mA")
+        cur = Current(_finite(m.group("aval"), index, text), "mA")
     if not cur.value > 0:
         raise _bad(index, text, "the current must be above 0 (the direction is in 'Charge'/'Discharge')")
+    if not math.isfinite(cur.value):  # C/1e-309
+        raise _bad(index, text, "the current is not a finite number")
     return cur
 
 
-def _duration(m: re.Match) -> float | None:
+def _duration(m: re.Match, index: int, text: str) -> float | None:
     if m.group("tval") is None:
         return None
-    return float(m.group("tval")) * _SECONDS[m.group("tunit").lower()]
+    seconds = _finite(m.group("tval"), index, text) * _SECONDS[m.group("tunit").lower()]
+    if not math.isfinite(seconds):
+        raise _bad(index, text, "the duration is not a finite number")
+    return seconds
 
 
 def _voltage(volt: float, index: int, text: str) -> float:
@@ -158,11 +173,11 @@ def _limits(tail: str, allowed: tuple[str, ...], index: int, text: str) -> dict:
                 if name in out:
                     raise _bad(index, text, f"the limit '{m.group(0).strip()}' is given twice")
                 if name == "for":
-                    out[name] = _duration(m)
+                    out[name] = _duration(m, index, text)
                     if not out[name] > 0:
                         raise _bad(index, text, "the duration must be above 0")
                 elif name == "until_V":
-                    out[name] = _voltage(float(m.group("volt")), index, text)
+                    out[name] = _voltage(_finite(m.group("volt"), index, text), index, text)
                 else:
                     out[name] = _current(m, index, text)
                 tail = tail[m.end():].strip()
@@ -185,7 +200,7 @@ def parse_step(text: str, index: int = 1) -> Step:
     if tm and not re.match(r"^(hold|charge|discharge)\s+at\s+\S+\s*(?:°\s*C|C|K)\s*$", raw, re.I):
         body = raw[: tm.start()].rstrip()
         unit = tm.group("tempunit").replace(" ", "").replace("°", "").lower()
-        t = float(tm.group("temp"))
+        t = _finite(tm.group("temp"), index, raw)
         temperature_K = t if unit == "k" else t + ZERO_CELSIUS_K
         if not 150.0 < temperature_K < 500.0:
             raise _bad(index, raw, f"temperature {temperature_K - ZERO_CELSIUS_K:g} °C is outside -123 to 227 °C")
@@ -198,14 +213,14 @@ def parse_step(text: str, index: int = 1) -> Step:
             raise _bad(index, raw, "a charge or discharge step needs 'until <V> V' or 'for <duration>'")
         return Step(m.group("kind").lower(), raw, cur, volt, dur, temperature_K)
     if m := _CV.match(body):
-        volt = _voltage(float(m.group("volt")), index, raw)
+        volt = _voltage(_finite(m.group("volt"), index, raw), index, raw)
         limits = _limits(m.group("rest"), ("for", "until_I"), index, raw)
         cur, dur = limits.get("until_I"), limits.get("for")
         if cur is None and dur is None:
             raise _bad(index, raw, "a hold needs 'until <current>' (e.g. 'until C/50') or 'for <duration>'")
         return Step("hold", raw, cur, volt, dur, temperature_K)
     if m := _REST.match(body):
-        dur = _duration(m)
+        dur = _duration(m, index, raw)
         if not dur or dur <= 0:
             raise _bad(index, raw, "the rest duration must be above 0")
         return Step("rest", raw, None, None, dur, temperature_K)

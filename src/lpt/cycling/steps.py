@@ -241,7 +241,8 @@ def _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record, e
     ve = cell_voltage(b, ocv.value(b.ocv_base, ys), ys, drop, xc_num, electrolyte_V=ev)
     w = np.ones(n_e + 1)
     w[1:-1:2], w[2:-1:2] = 4.0, 2.0
-    energy = current * t_stop * (w @ ve) / (3.0 * n_e)
+    with np.errstate(invalid="ignore"):  # a step that ends at once (t_stop = 0) under an infinite ASR
+        energy = np.where(t_stop > 0, current * t_stop * (w @ ve) / (3.0 * n_e), 0.0)
     charge = current * t_stop
     state = prop.advance(a, g, t_stop * b.dtau_per_s)
     curve = {"t": te, "v": ve, "q": np.abs(current) * te} if record else None

@@ -251,6 +251,9 @@ def calculate_drt(f, Z, lambda_: float | None = None, lambda_rule: str = "gcv",
                        "frequencies or decimate the spectrum first.")
     if not (np.all(np.isfinite(f)) and np.all(f > 0) and np.all(np.isfinite(Z)) and np.all(np.abs(Z) > 0)):
         raise LptError("the DRT needs finite positive frequencies and finite non-zero impedances.")
+    from lpt.impedance.validate import _check_magnitude
+
+    _check_magnitude(Z)
     if not 0 < basis_per_decade <= MAX_BASIS_PER_DECADE:
         raise LptError(f"basis_per_decade must be between 1 and {MAX_BASIS_PER_DECADE}, got {basis_per_decade}.")
     if not 0 < credible_level < 1:

@@ -171,6 +171,10 @@ def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus"
                        f'parameters of "{circuit.circuit}".')
     if not (np.all(np.isfinite(Z)) and np.all(np.isfinite(f)) and np.all(f > 0)):
         raise LptError("impedances must be finite and frequencies finite and positive.")
+    from lpt.impedance.validate import _check_magnitude
+
+    for row in Z:
+        _check_magnitude(row)
     wr, wi = weights(Z, weighting)
     if np.any(wr <= 0) or np.any(wi <= 0):
         raise LptError("a zero impedance cannot be weighted; use weighting \"unit\".")

@@ -69,6 +69,7 @@ from scipy.linalg import lstsq
 from lpt.errors import LptError
 
 MU_CRITICAL = 0.85
+MAX_IMPEDANCE_OHM = 1e18
 THRESHOLD_PERCENT = 2.0
 SUSTAIN = 3
 GAIN_PER_RUNG = 5.0     # past mu's M, a rung up the M ladder must divide the misfit by 5
@@ -105,7 +106,17 @@ def _check(f, Z) -> tuple[np.ndarray, np.ndarray]:
         raise LptError("the KK test needs finite positive frequencies and finite impedances.")
     if np.any(np.abs(Z) == 0):
         raise LptError("the KK test cannot weight a zero impedance.")
+    _check_magnitude(Z)
     return f, Z
+
+
+def _check_magnitude(Z: np.ndarray) -> None:
+    """No analyser measures beyond about 1e15 ohm; a larger value is a unit or parsing
+    slip, and its square would overflow the least squares."""
+    big = np.flatnonzero(np.abs(Z) > MAX_IMPEDANCE_OHM)
+    if big.size:
+        raise LptError(f"the impedance at point {big[0] + 1} ({abs(Z[big[0]]):.3g} ohm) is beyond any measurable "
+                       f"value (at most {MAX_IMPEDANCE_OHM:.0e} ohm is accepted); check the file's units and columns.")
 
 
 def _distinct(f: np.ndarray, Z: np.ndarray):

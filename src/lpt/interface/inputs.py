@@ -69,6 +69,8 @@ class SideInputs:
     li_metal: np.ndarray              # electrode is Li metal itself (creep, voids)
     network_share: np.ndarray         # share of solid contacts that reach an ionic network
                                       # (anode: 1; cathode: SSE share of the composite's face)
+    liquid_carries_li: np.ndarray     # the liquid (or polymer) holds Li⁺ (a neat IL does not)
+    oxidation_onset_V: np.ndarray     # the liquid's oxidation limit vs Li (inf: none)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Inputs:
     sse_particle_radius_cm: np.ndarray
     cathode_volume_change_percent: np.ndarray
     cathode_active_area_cm2_cm2: np.ndarray   # particle surface per geometric area
+    cathode_active_fraction: np.ndarray       # active-material volume fraction of the composite
+    cathode_upper_V: np.ndarray               # the charged cathode's potential (upper cut-off)
     cathode_i0_mA_cm2: np.ndarray
     cathode_i0_Ea_eV: np.ndarray
     anode: SideInputs
@@ -143,6 +147,7 @@ def _dry_side(ctx: SideContext, nums: Mapping[str, np.ndarray]) -> dict[str, Any
         transfer_growth_ohm2_cm4_h=0.0, transfer_Ea_eV=0.0, sei_r0_ohm_cm2=0.0,
         sei_growth_ohm2_cm4_h=0.0, sei_li_mAh_cm3=0.0, li_loss_per_mAh=0.0, consumes=False, ages=False,
         layer_ohm_cm2=0.0, layer_Ea_eV=0.0, is_li=ctx.is_li, li_metal=side == "anode" and electrode.id == "Li",
+        liquid_carries_li=True, oxidation_onset_V=np.inf,
         # at the cathode a solid contact touches either an SSE particle of the composite
         # (a way into its SSE network) or an active particle (a dead end: only that
         # particle's charge transfer); their shares follow the composite's solid volume
@@ -180,7 +185,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     P = parameters()
     flaw_um = nums["electrolyte.flaw_size_um"]
     kic = nums["electrolyte.fracture_toughness_MPa_m05"]
-    kic_class = side_context(design, "anode").sse_class  # garnet / oxide / sulfide / polymer
+    ctx = side_context(design, "anode")
+    kic_class = "garnet" if ctx.sse.family == "garnet" else ctx.sse_class  # garnet / oxide / sulfide / polymer
     radius_um = nums["cathode.particle_radius_um"]
     radius_um = np.where(np.isnan(radius_um), cath.particle_radius_um or 2.0, radius_um)
     sse_radius_um = nums["cathode.sse_particle_radius_um"]
@@ -206,6 +212,9 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         # spheres: surface = 3 V / r, V = loading / density (mg → g is 1e-3)
         cathode_active_area_cm2_cm2=3.0 * nums["cathode.loading_mg_cm2"] * 1e-3
         / cath.density_g_cm3 / (radius_um * UM_TO_CM),
+        cathode_active_fraction=nums["cathode.loading_mg_cm2"] * 1e-3 / cath.density_g_cm3
+        / (nums["cathode.thickness_um"] * UM_TO_CM),
+        cathode_upper_V=cath.upper_cutoff_V or cath.average_potential_V,
         cathode_i0_mA_cm2=cath.exchange_current_mA_cm2,
         cathode_i0_Ea_eV=cath.exchange_current_activation_energy_eV,
     )

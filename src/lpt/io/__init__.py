@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lpt.errors import LptError
+from lpt.fileio import MAX_SPECTRUM_BYTES, read_input_bytes
 from lpt.io.detect import EXTENSIONS, FORMATS, detect, supported
 from lpt.io.cycling import read_cycling
 from lpt.io.formats.biologic import read_biologic_table
@@ -29,12 +30,7 @@ def read_spectra(path) -> list[Spectrum]:
     """Every spectrum in one file: a multi-sweep file gives one per sweep."""
     path = Path(path)
     name = str(path)
-    if path.is_dir():
-        raise LptError(f"{name} is a folder; use read_folder() or pass the files.")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LptError(f"{name}: cannot be read ({exc.strerror or exc}).") from None
+    raw = read_input_bytes(path, "spectrum", MAX_SPECTRUM_BYTES)
     if not raw.strip():
         raise LptError(f"{name}: the file is empty.")
     fmt = detect(raw, name)

@@ -36,6 +36,7 @@ import pandas as pd
 
 from lpt.constants import SECONDS_PER_HOUR
 from lpt.errors import LptError
+from lpt.fileio import MAX_CYCLING_BYTES, check_input_file
 from lpt.io import bdf
 from lpt.io.formats.generic_csv import rest_tolerance_A
 
@@ -257,9 +258,7 @@ def read_cycling(path: str | Path, format: str | None = None) -> pd.DataFrame:
     ``format`` forces a reader (one of :data:`FORMATS`); by default it is detected
     from the content. Every failure is an :class:`~lpt.errors.LptError` naming the file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise LptError(f"{path}: no such file.")
+    path = check_input_file(path, "cycling", MAX_CYCLING_BYTES)
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
         raise LptError(f"{path.name}: unknown format {fmt!r}; one of {', '.join(FORMATS)}.")

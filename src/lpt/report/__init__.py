@@ -67,6 +67,8 @@ def _fmt(v, digits: int = 3) -> str:
         return "–"
     if isinstance(v, str):
         return v
+    if v == np.inf:  # an open circuit: an interface with no contact and no liquid
+        return "∞"
     if not np.isfinite(v):
         return "–"
     return f"{v:.{digits}g}"

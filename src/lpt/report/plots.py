@@ -28,9 +28,13 @@ plt.rcParams.update({
 def nyquist_bode(spectra: dict[str, dict], title: str = "") -> Figure:
     """Nyquist (equal aspect, −Z'' up) and Bode (|Z| and −phase vs log f) side by side.
 
-    ``spectra``: {label: {"frequency_Hz", "z", "color"?, "style"?}}.
+    ``spectra``: {label: {"frequency_Hz", "z", "color"?, "style"?}}.  A spectrum that is
+    not finite (an open circuit: an interface with no contact and no liquid, whose ASR is
+    infinite) is not drawn; a note on the Nyquist axes says so.
     """
-    sizes = [float(np.max(np.abs(np.asarray(s["z"])))) for s in spectra.values()]
+    open_circuit = [label for label, s in spectra.items() if not np.all(np.isfinite(np.asarray(s["z"])))]
+    spectra = {label: s for label, s in spectra.items() if label not in open_circuit}
+    sizes = [float(np.max(np.abs(np.asarray(s["z"])))) for s in spectra.values()] or [1.0]
     zoom = len(sizes) > 1 and max(sizes) > 5 * min(sizes)
     if zoom:  # one arm's spectrum is tiny beside the other's: add a zoomed Nyquist
         fig, (ax_n, ax_z, ax_m) = plt.subplots(1, 3, figsize=(13, 4.2))
@@ -68,12 +72,18 @@ def nyquist_bode(spectra: dict[str, dict], title: str = "") -> Figure:
         ax.set_ylim(-0.05 * scale, 0.6 * scale)
         ax.set_aspect("equal", adjustable="box")
         ax.axhline(0, color="0.6", lw=0.6)
-        ax.legend(loc="upper left")
+        if spectra:
+            ax.legend(loc="upper left")
         ax.set_title(name)
+    if open_circuit:
+        ax_n.text(0.5, 0.5, "\n".join(f"{label}: open circuit (infinite impedance:\nan interface without "
+                                       f"contact or liquid)" for label in open_circuit),
+                  transform=ax_n.transAxes, ha="center", va="center", fontsize=8)
     ax_m.set_xlabel("frequency (Hz)")
     ax_m.set_ylabel("|Z| (Ω)")
     ax_p.set_ylabel("−phase (°), dotted")
-    ax_m.legend(loc="lower left")
+    if spectra:
+        ax_m.legend(loc="lower left")
     ax_m.set_title("Bode")
     if title:
         fig.suptitle(title)
@@ -86,7 +96,8 @@ def asr_breakdown(asr: dict) -> Figure:
 
     ``asr``: the :func:`lpt.interface.asr_report` dict.  Each interface's bar is split
     into the constriction and the parallel solid‖liquid paths, the latter shown by
-    their parts in proportion.
+    their parts in proportion.  An infinite ASR (no contact and no liquid: no current
+    path) has no bar; "∞ (no contact)" is written in its place.
     """
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     bottoms = {}
@@ -96,6 +107,9 @@ def asr_breakdown(asr: dict) -> Figure:
         for arm in ("treated", "untreated"):
             total = s[f"{arm}_ohm_cm2"]
             comps = s["components_ohm_cm2" if arm == "treated" else "untreated_components_ohm_cm2"]
+            if not np.isfinite(total):
+                rows.append((f"{side}\n{arm}", arm, {}))
+                continue
             constr = comps.get("constriction", 0.0)
             rest = max(total - constr, 0.0)
             # share the parallel resistance among the conducting path's parts
@@ -118,11 +132,15 @@ def asr_breakdown(asr: dict) -> Figure:
         ax.bar(x, vals, bottom=bottoms, color=cmap[k], label=k.replace("solid_", "solid: "), width=0.6,
                edgecolor=[COLORS[arm] for _, arm, _ in rows], linewidth=1.2)
         bottoms += vals
-    for xi, (_, arm, _), tot in zip(x, rows, bottoms):
-        ax.annotate(f"{tot:.3g}", (xi, tot), ha="center", va="bottom", fontsize=7, color=COLORS[arm])
+    for xi, (_, arm, parts), tot in zip(x, rows, bottoms):
+        if parts:
+            ax.annotate(f"{tot:.3g}", (xi, tot), ha="center", va="bottom", fontsize=7, color=COLORS[arm])
+        else:  # written from the axis up: an infinite bar has no top
+            ax.annotate("∞\n(no contact)", (xi, 0.02), xycoords=("data", "axes fraction"), ha="center",
+                        va="bottom", fontsize=8, color=COLORS[arm])
     ax.set_xticks(x, [r[0] for r in rows])
     ax.set_ylabel("ASR (Ω cm²)")
-    if bottoms.max() / max(bottoms[bottoms > 0].min(), 1e-9) > 100:
+    if (bottoms > 0).any() and bottoms.max() / max(bottoms[bottoms > 0].min(), 1e-9) > 100:
         ax.set_yscale("log")
         ax.set_ylim(bottom=max(bottoms[bottoms > 0].min() * 0.3, 1e-3))
     ax.set_title(f"Interface ASR at {asr['temperature_c']:.0f} °C (bar outline: treated blue, untreated vermillion)")

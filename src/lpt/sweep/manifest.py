@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lpt.errors import LptError
-from lpt.fileio import write_text_atomic
+from lpt.fileio import MAX_TOML_BYTES, read_input_bytes, write_text_atomic
 
 MANIFEST = "sweep.json"
 _SIGNATURE = ("sweep_id", "n_designs", "lpt_version")
@@ -23,9 +23,10 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     man = Path(out) / MANIFEST
     if not man.exists():
         return None
+    raw = read_input_bytes(man, "sweep manifest", MAX_TOML_BYTES)  # a pipe or device is refused, not read
     try:
-        doc = json.loads(man.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
         doc = None
     if not isinstance(doc, dict) or not all(k in doc for k in _SIGNATURE):
         raise LptError(f"{man}: is not a sweep manifest written by lpt; lpt will not read or replace it — "

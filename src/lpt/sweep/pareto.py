@@ -59,6 +59,8 @@ def _chunk_files(out: Path, sweep_id: str) -> list[Path]:
 
     files = []
     for p in sorted(out.glob("chunk-*.parquet")):
+        if not p.is_file():  # a pipe or device under a chunk's name is no chunk (and would block a reader)
+            continue
         parts = p.stem.split("-")
         if len(parts) == 3 and parts[1].isdigit():
             want = hashlib.sha256(f"{sweep_id}:{int(parts[1])}".encode()).hexdigest()[:16]

@@ -17,6 +17,7 @@ is one :class:`~lpt.errors.LptError` sentence naming the step.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -105,6 +106,8 @@ def _positive(value: str, index: int, text: str, what: str) -> float:
     v = float(value)
     if not v > 0:
         raise _bad(index, text, f"the {what} must be above 0")
+    if not math.isfinite(v):  # "1e309" reads as infinity
+        raise _bad(index, text, f"the {what} {value} is not a finite number")
     return v
 
 
@@ -120,7 +123,7 @@ def _step(text: str, index: int) -> Step | Ramp:
         every = int(m.group("every"))
         if every < 1:
             raise _bad(index, raw, "a ramp steps every 1 or more cycles")
-        end = float(m.group("end")) if m.group("end") else None
+        end = _positive(m.group("end"), index, raw, "end current") if m.group("end") else None
         if end is not None and end < start:
             raise _bad(index, raw, f"the ramp ends at {end:g} mA cm-2, below its start")
         return Ramp(start, step, every, end)

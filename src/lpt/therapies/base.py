@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lpt import materials
+from lpt.constants import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
+from lpt.materials.transport import film_inputs
 from lpt.errors import LptError, did_you_mean
 from lpt.parameters import Parameters, parameters
 
@@ -53,6 +55,13 @@ class SideContext:
         from lpt.interface.chemistry import liquid_composition
 
         return None if self.liquid is None else liquid_composition(self.liquid, self.additive)
+
+    @property
+    def temperature_K(self) -> np.ndarray:
+        """The group's design temperatures (25 °C where no numbers were given)."""
+        if "temperature_C" not in self.numbers:
+            return np.asarray(REFERENCE_TEMPERATURE_K)
+        return self.numbers["temperature_C"] + ZERO_CELSIUS_K
 
     def number(self, key: str) -> np.ndarray:
         """A number of this interface's table (e.g. ``loading_uL_cm2``) for the group's rows."""
@@ -143,6 +152,8 @@ def liquid_contact_inputs(ctx: SideContext) -> dict[str, Any]:
     )
     if scavenges_protons(comp):
         row["contamination"] = False
+    # the film's steady Li⁺ conductance t⁺κ(T); a neat ionic liquid blocks Li⁺
+    row.update(film_inputs(liquid, ctx.temperature_K), oxidation_onset_V=liquid.window_high_V)
     if ctx.is_li:
         g = sei_growth(comp)
         row.update(sei_r0_ohm_cm2=g.resistance0_ohm_cm2,

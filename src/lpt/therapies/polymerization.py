@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lpt.materials.transport import film_inputs
 from lpt.therapies.base import SideContext, Therapy, liquid_contact_inputs, liquid_deposit, register
 
 
@@ -36,10 +37,13 @@ class Polymerization(Therapy):
             wettability=max(row.get("wettability", 0.0), 0.9),  # monomers are low-viscosity, wetting
             film_sigma_S_cm=pre.polymer_conductivity_S_cm,
             film_Ea_eV=pre.polymer_activation_energy_eV,
+            liquid_carries_li=True,
             transfer_r0_ohm_cm2=P.polymer_transfer_ohm_cm2, transfer_growth_ohm2_cm4_h=0.0,
             transfer_Ea_eV=P.polymer_transfer_activation_energy_eV,
             sei_growth_ohm2_cm4_h=0.0, li_loss_per_mAh=0.0, ages=True,
         )
+        # the polymer's steady Li⁺ conductance t⁺κ(T) where its transport is known
+        row.update(film_inputs(pre, ctx.temperature_K))
         if ctx.is_li:
             # the polymer holds a Li salt (LiTFSI in the common recipes); its SEI on Li is
             # the salt's, under the polymer's wetted area only: solid contacts keep the

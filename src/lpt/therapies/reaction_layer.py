@@ -1,6 +1,8 @@
 """A designed reaction layer: a reagent (e.g. H3PO4 in THF on Li → LiH2PO4) forms a
 solid interlayer of a set thickness before assembly; its carrier solvent is gone
-(review §3.3).
+(review §3.3). So the therapy takes no ``liquid`` and no ``loading_uL_cm2``: nothing
+liquid is left at the interface for them to describe (the reagent's amount is the
+layer's ``thickness_nm``).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from lpt.therapies.base import SideContext, Therapy, register
 @register
 class ReactionLayer(Therapy):
     name = "reaction_layer"
-    summary = "a designed solid interlayer formed by a reagent before assembly"
+    summary = "a designed solid interlayer formed by a reagent before assembly, its carrier solvent gone"
     required_keys = frozenset({"reagent", "thickness_nm"})
-    allowed_keys = frozenset({"liquid", "loading_uL_cm2", "baseline"})
+    allowed_keys = frozenset({"baseline"})
 
     def side_inputs(self, ctx: SideContext) -> dict[str, Any]:
         from lpt.interface.chemistry.tables import species

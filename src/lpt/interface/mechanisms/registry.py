@@ -86,7 +86,8 @@ class Growth:
     state: dict[str, np.ndarray] = field(default_factory=dict)
     film_cm: np.ndarray | float = 0.0
     li_film_cm: np.ndarray | float = 0.0
-    li_mAh_cm2: np.ndarray | float = 0.0
+    liquid_cm3_cm2: np.ndarray | float = 0.0   # liquid consumed per geometric area (films
+    li_mAh_cm2: np.ndarray | float = 0.0       # inside the cathode) and the Li they bind
 
 
 @dataclass(frozen=True)

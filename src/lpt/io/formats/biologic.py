@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lpt.errors import LptError
+from lpt.fileio import MAX_CYCLING_BYTES, read_input_bytes
 from lpt.io.columns import impedance_from_columns
 from lpt.io.formats.biologic_mpr import is_mpr, read_mpr_table
 from lpt.io.formats.biologic_mpt import read_mpt_table
@@ -32,12 +33,8 @@ def read_biologic_table(path) -> tuple[pd.DataFrame, dict]:
     half cycle // 2, EC-Lab's own rule (a cycle is a charge and a discharge).
     """
     path = Path(path)
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LptError(f"{name}: cannot be read ({exc.strerror or exc}).") from None
-    return biologic_table_from_bytes(raw, name)
+    raw = read_input_bytes(path, "BioLogic", MAX_CYCLING_BYTES)
+    return biologic_table_from_bytes(raw, str(path))
 
 
 def biologic_table_from_bytes(raw: bytes, name: str) -> tuple[pd.DataFrame, dict]:

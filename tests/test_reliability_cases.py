@@ -1,0 +1,217 @@
+"""Cases from a hostile user's audit, each checked at the mechanism that now holds it
+(docs/reliability.md): a coulombic efficiency only where a cycle closes, design keys
+that would do nothing, a dry interface without contact, files that are no files,
+messages a user can act on, plausibility warnings, long inputs that can be stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from test_reliability_cli import DESIGN, assert_one_sentence, cli, design_text
+
+
+# --- coulombic efficiency --------------------------------------------------------------
+
+def test_a_cycle_that_charged_a_trickle_has_no_coulombic_efficiency():
+    """From a charged cell, a hold at 4.0 V passes ~0.2 mAh/g in and the discharge
+    ~158 out: the ratio (~700) is no efficiency and must be null, while the next cycle
+    (a full charge by the hold, a full discharge) closes with CE = 1."""
+    from lpt.cycling import cell_parameters, simulate
+
+    res = simulate(cell_parameters("LFP", 5.0), "Hold at 4.0 V until C/50; Discharge at 1C until 2.5 V", 3)
+    assert res.charge_capacity_mAh_g[0, 0] < 0.01 * res.discharge_capacity_mAh_g[0, 0]
+    assert np.isnan(res.coulombic_efficiency[0, 0])
+    np.testing.assert_allclose(res.coulombic_efficiency[0, 1:], 1.0, atol=1e-3)
+
+    run = cli("simulate", DESIGN, "--cycles", "2", "--protocol",
+              "Hold at 4.0 V until C/50; Discharge at 1C until 2.5 V; Charge at 1C until 4.0 V", "--json")
+    assert run.code == 0, run.err
+    for c in json.loads(run.out)["cycles"]:
+        ce = c["coulombic_efficiency"]
+        assert ce is None or 0.0 <= ce <= 2.0, c
+
+
+def test_coulombic_efficiency_is_null_only_where_a_cycle_emptied_charge_stored_before_it():
+    """A cycle that charged nothing, or discharged more than twice its charge, has no
+    CE; a low CE (a cell that cannot give back what it took) is reported as it is."""
+    from lpt.cycling.model import coulombic_efficiency
+
+    ce = coulombic_efficiency([1.0, 1.0, 1.0, 0.0, 1.0, 1e-6], [0.99, 2.0, 2.01, 1.0, 0.0, 0.12])
+    np.testing.assert_array_equal(np.isnan(ce), [False, False, True, True, False, True])
+    np.testing.assert_allclose(ce[[0, 1, 4]], [0.99, 2.0, 0.0])
+
+
+# --- design keys that would do nothing ---------------------------------------------------
+
+def test_an_unknown_current_collector_is_refused_by_every_command_not_only_by_the_accounting(tmp_path):
+    """The foil's name was checked only where its density is used (screening, report);
+    `asr`, `simulate` and `eis simulate` ran on and exited 0."""
+    design = tmp_path / "foil.toml"
+    design.write_text(DESIGN.read_text().replace("[cathode]\n", '[cathode]\ncurrent_collector = "Alu"\n'))
+    for command in (["asr"], ["simulate", "--cycles", "1"], ["eis", "simulate"], ["parameters", "list"]):
+        n_words = 2 if command[0] in ("eis", "parameters") else 1
+        assert_one_sentence(cli(*command[:n_words], design, *command[n_words:], "--json"),
+                            "cathode.current_collector", 'did you mean "Al"', "allowed: Al, Cu, Ni, SS")
+
+
+def test_a_reaction_layer_takes_no_liquid_and_no_loading(tmp_path):
+    """The reagent's carrier solvent is gone before assembly: a liquid and a loading
+    on a reaction layer would change nothing (not the ASR, not the stack's mass)."""
+    base = (DESIGN.parent / "lgps_lih2po4_lco.toml").read_text()
+    for extra in ('liquid = "LP30"', "loading_uL_cm2 = 2.0"):
+        design = tmp_path / "layer.toml"
+        design.write_text(base.replace('reagent = "H3PO4-THF"', f'reagent = "H3PO4-THF"\n{extra}'))
+        key = extra.split(" ")[0]
+        assert_one_sentence(cli("asr", design, "--json"), f"interfaces.anode.{key}", "carrier solvent",
+                            "it takes baseline, reagent, thickness_nm")
+
+
+# --- a dry interface without contact ------------------------------------------------------
+
+def test_a_dry_interface_at_zero_pressure_is_an_open_circuit_and_the_report_shows_it(tmp_path):
+    """At 0 MPa a dry Li|SSE interface has no contact spot: its ASR is infinite (no
+    current path) and the untreated cell cannot cycle. The report drew its Nyquist axes
+    from that infinite spectrum and died on NaN limits; now it shows ∞ and says why."""
+    import re
+
+    from lpt.design import load_design
+    from lpt.interface import asr_report
+
+    design = tmp_path / "p0.toml"
+    design.write_text(design_text(stack_pressure_MPa="0.0"))
+    rep = asr_report(load_design(design))
+    assert rep["interfaces"]["anode"]["untreated_ohm_cm2"] == np.inf
+    assert np.isfinite(rep["interfaces"]["anode"]["treated_ohm_cm2"])  # the liquid carries the current
+
+    out = tmp_path / "r.html"
+    run = cli("report", design, "--out", out, "--cycles", "2")
+    assert run.code == 0 and run.err == "", run.err
+    text = re.sub(r"<[^>]+>", "|", out.read_text())
+    assert re.search(r"anode ASR \(Ω cm²\)\|+[0-9.]+\|+∞", text)
+    assert "life simulation" not in text  # no model failure noted on the page
+
+
+# --- files that are not files --------------------------------------------------------------
+
+def _cli_with_timeout(fifo, *args, seconds: float = 30.0):
+    """`lpt ARGS` in a thread: if it blocks (opened the FIFO and waits for a writer),
+    open the FIFO's write end to set it free, and fail."""
+    import os
+    import threading
+
+    box = {}
+    worker = threading.Thread(target=lambda: box.setdefault("run", cli(*args)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        worker.join(10)
+        raise AssertionError(f"lpt {' '.join(map(str, args))} blocked on a named pipe")
+    return box["run"]
+
+
+def test_a_named_pipe_or_dev_zero_is_refused_by_every_reader_before_it_is_opened(tmp_path):
+    """A FIFO blocks its reader until a writer comes (forever); /dev/zero is read until
+    memory runs out. Every reader of a user's file checks the type with stat first."""
+    import os
+
+    from test_reliability_cli import SMALL_SWEEP
+
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(f'base = "{DESIGN}"\n' + SMALL_SWEEP)
+    results = tmp_path / "results"
+    results.mkdir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    os.mkfifo(results / "sweep.json")
+    uses = {  # (argv with {f} for the file, what the sentence calls it)
+        "design": (["asr", "{f}", "--json"], "design"),
+        "parameter file": (["asr", DESIGN, "--parameters", "{f}", "--json"], "parameter"),
+        "sweep": (["sweep", "run", "{f}", "--out", tmp_path / "o", "--workers", "0"], "sweep"),
+        "spectrum": (["eis", "validate", "{f}", "--json"], "spectrum"),
+        "spectra of a fit": (["calibrate", DESIGN, "--fit", "LATP.conductivity_S_cm", "--eis", "{f}",
+                              "--out", tmp_path / "c.toml"], "spectrum"),
+        "cycler file": (["data", "summarize", "{f}", "--json"], "cycling"),
+    }
+    for use, (argv, what) in uses.items():
+        for given, kind in ((fifo, "named pipe"), (Path("/dev/zero"), "character device")):
+            args = [given if a == "{f}" else a for a in argv]
+            assert_one_sentence(_cli_with_timeout(fifo, *args), str(given), kind, f"{what} file")
+    assert_one_sentence(_cli_with_timeout(results / "sweep.json", "sweep", "pareto", results, "--json"),
+                        "named pipe")
+    theirs = tmp_path / "out.html"
+    os.mkfifo(theirs)  # an output that is a pipe: looking inside it (whose file is it?) would block
+    assert_one_sentence(_cli_with_timeout(theirs, "report", DESIGN, "--out", theirs), "not a regular file")
+
+
+def test_a_file_above_the_size_limit_is_refused_by_its_size_without_reading_it(tmp_path):
+    from lpt.fileio import MAX_SPECTRUM_BYTES, MAX_TOML_BYTES
+
+    for name, limit, argv in (("big.toml", MAX_TOML_BYTES, ["asr", "{f}", "--json"]),
+                              ("big.csv", MAX_SPECTRUM_BYTES, ["eis", "drt", "{f}", "--json"])):
+        big = tmp_path / name
+        with open(big, "wb") as fh:  # sparse: no disk used, no time spent
+            fh.truncate(limit + 1)
+        assert_one_sentence(cli(*[big if a == "{f}" else a for a in argv]), str(big), "MiB lpt reads")
+
+
+# --- plausibility warnings -------------------------------------------------------------------
+
+def _warnings(run) -> list[str]:
+    assert run.code == 0, run.err
+    lines = run.err.splitlines()
+    assert lines and all(line.startswith("warning: ") for line in lines), run.err
+    return lines
+
+
+def test_a_temperature_in_kelvin_given_as_celsius_is_computed_and_warned_about():
+    run = cli("asr", DESIGN, "--temperature-c", "298", "--json")
+    lines = _warnings(run)
+    assert json.loads(run.out)["temperature_c"] == 298.0  # computed as given
+    assert any("kelvin" in line and "298 K = 24.85 °C" in line for line in lines)
+    assert any("melting point of the Li anode, 180.5 °C" in line for line in lines)
+
+
+def test_a_carbonate_at_200_c_warns_with_its_range_and_source(tmp_path):
+    design = tmp_path / "hot.toml"
+    design.write_text(design_text(temperature_C="200.0"))
+    run = cli("asr", design, "--json")
+    lines = _warnings(run)
+    assert json.loads(run.out)["interfaces"]["anode"]["treated_ohm_cm2"] > 0
+    assert any("200 °C" in line and "85 °C" in line and "carbonate" in line and "Campion" in line for line in lines)
+
+
+def test_a_charge_cutoff_of_9_9_v_for_lfp_and_a_step_at_220_c_warn_and_still_simulate():
+    run = cli("simulate", DESIGN, "--cycles", "1", "--json", "--protocol",
+              "Charge at 1C until 9.9 V; Discharge at 1C until 2.5 V at 220 C")
+    lines = _warnings(run)
+    assert len(json.loads(run.out)["cycles"]) == 1
+    cutoff = [line for line in lines if "9.9 V vs Li" in line]
+    assert any("LFP" in line and "3.91 V" in line for line in cutoff)          # the cathode's OCV end
+    assert any("oxidation limit" in line and "4.5 V" in line for line in cutoff)  # the carbonate's window
+    assert any("220 °C (protocol step 2)" in line and "180.5 °C" in line for line in lines)
+
+
+def test_the_shipped_designs_raise_no_plausibility_warning_and_the_checks_print_nothing():
+    """No false alarms on the designs lpt ships (their own temperatures and protocols);
+    the library returns sentences and emits no warning itself."""
+    import warnings
+
+    from lpt.design import load_design
+    from lpt.plausibility import CHECKS, check
+
+    assert set(CHECKS) >= {"liquid_temperature", "electrode_temperature", "kelvin_slip", "cutoff_above_cathode",
+                           "cutoff_above_liquid"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for path in sorted(DESIGN.parents[1].glob("**/*.toml")):
+            if "sweeps" in path.parts or path.name == "orderings.toml":
+                continue
+            assert check(load_design(path)) == [], path
+        assert len(check(load_design(DESIGN), temperature_C=298.0)) == 3
+    assert caught == []
