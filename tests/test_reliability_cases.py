@@ -215,3 +215,78 @@ def test_the_shipped_designs_raise_no_plausibility_warning_and_the_checks_print_
             assert check(load_design(path)) == [], path
         assert len(check(load_design(DESIGN), temperature_C=298.0)) == 3
     assert caught == []
+
+
+# --- messages a user can act on ----------------------------------------------------------------
+
+def test_utf16_spectra_and_cycler_files_are_read_not_called_binary(tmp_path):
+    """Windows "Unicode" saves are UTF-16 with a byte-order mark: text, not binary."""
+    from test_hostile_inputs import CYCLING_CSV
+    from test_reliability_cli import SPECTRUM
+
+    utf16 = tmp_path / "spectrum.csv"
+    utf16.write_bytes(SPECTRUM.read_text().encode("utf-16"))
+    run, reference = cli("eis", "validate", utf16, "--json"), cli("eis", "validate", SPECTRUM, "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["max_residual_percent"] == json.loads(reference.out)["max_residual_percent"]
+    cycling = tmp_path / "cell.csv"
+    cycling.write_bytes(CYCLING_CSV.encode("utf-16"))
+    run = cli("data", "summarize", cycling, "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["format"] == "bdf"
+
+
+def test_a_row_cut_short_is_named_by_its_line(tmp_path):
+    """An export interrupted mid-line leaves a short last row; it was reported as "no
+    numeric data lines" (last row) or as line 1 (a short row inside)."""
+    from test_reliability_cli import SPECTRUM
+
+    rows = SPECTRUM.read_text().strip().split("\n")
+    for k in (len(rows) - 1, 10):
+        cut = list(rows)
+        cut[k] = ",".join(cut[k].split(",")[:2])
+        path = tmp_path / f"cut{k}.csv"
+        path.write_text("\n".join(cut) + "\n")
+        assert_one_sentence(cli("eis", "validate", path, "--json"), f"line {k + 1}:", "2 fields", "3 columns")
+
+
+def test_a_circuit_nested_too_deep_is_one_sentence_not_a_recursion_error():
+    from test_reliability_cli import SPECTRUM
+
+    circuit = "".join(f"p(R{i}," for i in range(3000)) + "R9999" + ")" * 3000
+    line = assert_one_sentence(cli("eis", "fit", SPECTRUM, "--circuit", circuit, "--json"), "nested more than 32")
+    assert len(line) < 400 and "RecursionError" not in line
+
+
+def test_spectra_outside_what_an_analyser_measures_are_refused_before_lapack(tmp_path):
+    """Frequencies of 1e-292 Hz made the KK test's LAPACK call print DLASCL lines and
+    raise LinAlgError; |Z| of 1e-310 ohm (denormal) did the same in the fit. Every
+    command that reads measured spectra checks the analyser's range first."""
+    from test_reliability_cli import SPECTRUM
+
+    rows = [ln.split(",") for ln in SPECTRUM.read_text().strip().split("\n")]
+    slow = tmp_path / "slow.csv"
+    slow.write_text("".join(f"{float(f) * 1e-290},{zr},{zi}\n" for f, zr, zi in rows))
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("".join(f"{f},1e-310,-1e-310\n" for f, _, _ in rows))
+    for bad in (slow, tiny):
+        for argv in (["eis", "validate", bad, "--json"], ["eis", "fit", bad, "--circuit", "R0-p(R1,C1)", "--json"],
+                     ["eis", "drt", bad, "--json"],
+                     ["report", DESIGN, "--eis", bad, "--out", tmp_path / "r.html", "--cycles", "1"],
+                     ["calibrate", DESIGN, "--fit", "LATP.conductivity_S_cm", "--eis", bad, "--temperatures-c", "25",
+                      "--out", tmp_path / "c.toml"]):
+            assert_one_sentence(cli(*argv), str(bad), "beyond what an impedance analyser measures")
+
+
+def test_a_sweep_manifest_with_a_size_lpt_never_writes_is_refused_in_one_sentence(tmp_path):
+    """n_designs = "many", -3 or 1e400 reached int() (ValueError, OverflowError)."""
+    from test_reliability_cli import SMALL_SWEEP
+
+    sweep, out = tmp_path / "s.toml", tmp_path / "out"
+    sweep.write_text(f'base = "{DESIGN}"\n' + SMALL_SWEEP.replace("n = 30", "n = 10"))
+    assert cli("sweep", "run", sweep, "--out", out, "--workers", "0").code == 0
+    good = json.loads((out / "sweep.json").read_text())
+    for bad in ('"many"', "-3", "1e400", "true"):
+        (out / "sweep.json").write_text(json.dumps(good).replace(f'"n_designs": {good["n_designs"]}',
+                                                                 f'"n_designs": {bad}'))
+        assert_one_sentence(cli("sweep", "pareto", out, "--json"), "not a sweep manifest written by lpt")

@@ -39,10 +39,13 @@ def measurements_from_files(files: Sequence[str | Path], temperatures_c: Sequenc
     """One measurement per spectrum file (or sweep), each with its temperature."""
     from lpt.io import read_paths
 
+    from lpt.io.spectrum import check_measurable
+
     spectra, unreadable = read_paths([str(f) for f in files])
     if unreadable:
         file, why = unreadable[0]
         raise LptError(f"{file}: {why}")
+    spectra = [check_measurable(s) for s in spectra]
     if temperatures_c is not None and len(temperatures_c) != len(spectra):
         raise LptError(f"--temperatures-c gives {len(temperatures_c)} temperatures for {len(spectra)} spectra; "
                        f"give one per spectrum, in the order of the files.")

@@ -28,10 +28,6 @@ SPECTRUM_HELP = ("Use only sweep N (1-based) of each file that holds several swe
                  "loops, a Modulo Bat or .ids file).")
 
 
-# What impedance analysers measure, with decades to spare: beyond these a file holds
-# wrong columns or units, and the squares in the least-squares sums overflow float64.
-MAX_ABS_Z_OHM = 1e15
-MAX_FREQUENCY_HZ = 1e12
 # The model's temperature range (the same as `lpt asr`).
 TEMPERATURE_RANGE_C = (-60.0, 300.0)
 # The DRT's regularization weighs a dimensionless (modulus-weighted) misfit; far above 1
@@ -40,16 +36,10 @@ MAX_DRT_LAMBDA = 1e3
 
 
 def _within_instrument_range(spectrum):
-    """``spectrum`` if its |Z| and frequencies are ones an instrument can measure."""
-    import numpy as np
+    """``spectrum`` if an impedance analyser can measure it (:func:`lpt.io.spectrum.check_measurable`)."""
+    from lpt.io.spectrum import check_measurable
 
-    big_z = float(np.max(np.abs(spectrum.z)))
-    big_f = float(np.max(spectrum.frequency_Hz))
-    if big_z > MAX_ABS_Z_OHM or big_f > MAX_FREQUENCY_HZ:
-        raise LptError(f"{spectrum.source}: |Z| up to {big_z:.3g} ohm at frequencies up to {big_f:.3g} Hz is "
-                       f"beyond what an impedance analyser measures (|Z| <= {MAX_ABS_Z_OHM:g} ohm, "
-                       f"f <= {MAX_FREQUENCY_HZ:g} Hz); check the file's columns and units.")
-    return spectrum
+    return check_measurable(spectrum)
 
 
 def _check_temperature_c(value: float, option: str = "--temperature-c") -> None:

@@ -24,6 +24,7 @@ from lpt.impedance.constraints import parameter_map
 from lpt.impedance.elements import ELEMENTS, Element
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+MAX_NESTING = 32  # p() inside p(): far beyond any physical circuit, far inside Python's recursion limit
 
 
 @dataclass
@@ -54,11 +55,12 @@ class _Parser:
     ``term := 'p(' series (',' series)+ ')' | NAME``."""
 
     def __init__(self, text: str):
-        self.source = text
+        self.source = text if len(text) <= 80 else f"{text[:60]}...{text[-10:]}"  # as quoted in messages
         self.text = text.replace(" ", "")
         self.pos = 0
         self.n_params = 0
         self.names: list[str] = []
+        self.depth = 0
 
     def fail(self, what: str) -> None:
         raise LptError(f'circuit "{self.source}": {what} at character {self.pos + 1}; '
@@ -83,6 +85,9 @@ class _Parser:
     def term(self) -> Node:
         t = self.text
         if t.startswith("p(", self.pos):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                self.fail(f"p() nested more than {MAX_NESTING} deep")
             self.pos += 2
             branches = [self.series()]
             while self.pos < len(t) and t[self.pos] == ",":
@@ -93,6 +98,7 @@ class _Parser:
             self.pos += 1
             if len(branches) < 2:
                 self.fail("p() needs at least two branches")
+            self.depth -= 1
             return Node("parallel", children=branches)
         m = _NAME.match(t, self.pos)
         if not m:

@@ -98,9 +98,11 @@ def looks_like_bdf(header_line: str) -> bool:
 def read_bdf(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     """Columns (BDF names, BDF units) of a BDF CSV file, and what the file states."""
     path = Path(path)
+    with open(path, "rb") as stream:  # UTF-16 (Windows "Unicode" saves) or UTF-8 with or without a BOM
+        encoding = "utf-16" if stream.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        frame = pd.read_csv(path, sep=None, engine="python") if path.stat().st_size < 1 << 20 \
-            else pd.read_csv(path)
+        frame = pd.read_csv(path, sep=None, engine="python", encoding=encoding) if path.stat().st_size < 1 << 20 \
+            else pd.read_csv(path, encoding=encoding)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
         raise LptError(f"{path.name}: not a readable BDF CSV table ({str(err).splitlines()[0][:80]}).") from None
     columns: dict[str, np.ndarray] = {}

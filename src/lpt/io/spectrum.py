@@ -48,6 +48,32 @@ class Spectrum:
         return len(self.frequency_Hz)
 
 
+# What impedance analysers measure, with decades to spare (they resolve µΩ, reach
+# 10 µHz and a few MHz): beyond these a file holds wrong columns or units, the squares
+# in the least-squares sums overflow float64 and LAPACK fails.
+MAX_ABS_Z_OHM = 1e15
+MAX_FREQUENCY_HZ = 1e12
+MIN_ABS_Z_OHM = 1e-12   # of a non-zero point (an exact zero gets its own sentence where it matters)
+MIN_FREQUENCY_HZ = 1e-8
+
+
+def check_measurable(spectrum: "Spectrum") -> "Spectrum":
+    """``spectrum`` if its |Z| and frequencies are ones an impedance analyser can
+    measure; else one :class:`LptError` sentence naming the file and the ranges. The
+    commands that analyse measured spectra (``eis``, ``report --eis``, ``calibrate``)
+    call it on everything they read."""
+    abs_z = np.abs(spectrum.z)
+    big_z, big_f = float(np.max(abs_z)), float(np.max(spectrum.frequency_Hz))
+    small_z = float(np.min(abs_z[abs_z > 0], initial=np.inf))
+    small_f = float(np.min(spectrum.frequency_Hz))
+    if big_z > MAX_ABS_Z_OHM or big_f > MAX_FREQUENCY_HZ or small_z < MIN_ABS_Z_OHM or small_f < MIN_FREQUENCY_HZ:
+        raise LptError(f"{spectrum.source}: |Z| from {small_z:.3g} to {big_z:.3g} ohm at {small_f:.3g} to "
+                       f"{big_f:.3g} Hz is beyond what an impedance analyser measures ({MIN_ABS_Z_OHM:g} to "
+                       f"{MAX_ABS_Z_OHM:g} ohm, {MIN_FREQUENCY_HZ:g} to {MAX_FREQUENCY_HZ:g} Hz); check the file's "
+                       f"columns and units.")
+    return spectrum
+
+
 def sweep_starts(frequency_Hz: np.ndarray) -> list[int]:
     """Indices where a new sweep begins: a sweep keeps one direction (down or up
     in frequency); a step against that direction is the instrument starting over.

@@ -28,6 +28,14 @@ def decode(raw: bytes, name: str) -> str:
 
 
 def looks_binary(raw: bytes) -> bool:
+    """Whether ``raw`` is not text. UTF-16 text with its byte-order mark (Windows
+    "Unicode" exports) is text: its NUL bytes are the high halves of ASCII letters."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            raw[: len(raw) // 2 * 2][:4096].decode("utf-16")
+            return False
+        except UnicodeDecodeError:
+            return True
     head = raw[:4096]
     if b"\x00" in head:
         return True

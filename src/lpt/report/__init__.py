@@ -144,9 +144,11 @@ def _measured_html(eis_files: list[str], model_spectrum: dict) -> str:
     from lpt.report import plots
     from lpt.report.html import esc, figure_to_img, table
 
+    from lpt.io.spectrum import check_measurable
+
     spectra = []
     for f in eis_files:
-        spectra += read_paths([f])[0]
+        spectra += [check_measurable(s) for s in read_paths([f])[0]]
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"
     out = []
     curves = {"model (treated)": {**model_spectrum, "color": plots.COLORS["treated"]}}

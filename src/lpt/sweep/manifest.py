@@ -17,6 +17,13 @@ MANIFEST = "sweep.json"
 _SIGNATURE = ("sweep_id", "n_designs", "lpt_version")
 
 
+def _well_typed(doc: dict[str, Any]) -> bool:
+    """The signature's values as lpt writes them: a text id, a whole positive size, a text version."""
+    n = doc["n_designs"]
+    return (isinstance(doc["sweep_id"], str) and isinstance(doc["lpt_version"], str)
+            and isinstance(n, int) and not isinstance(n, bool) and n >= 1)
+
+
 def read_manifest(out: Path) -> dict[str, Any] | None:
     """The manifest of the folder ``out`` (None if there is none yet); a ``sweep.json``
     that lpt did not write is refused with one sentence."""
@@ -28,7 +35,7 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         doc = None
-    if not isinstance(doc, dict) or not all(k in doc for k in _SIGNATURE):
+    if not isinstance(doc, dict) or not all(k in doc for k in _SIGNATURE) or not _well_typed(doc):
         raise LptError(f"{man}: is not a sweep manifest written by lpt; lpt will not read or replace it — "
                        f"choose another --out or move the file away.")
     return doc
