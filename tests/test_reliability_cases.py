@@ -288,3 +288,69 @@ def test_a_sweep_manifest_with_a_size_lpt_never_writes_is_refused_in_one_sentenc
         (out / "sweep.json").write_text(json.dumps(good).replace(f'"n_designs": {good["n_designs"]}',
                                                                  f'"n_designs": {bad}'))
         assert_one_sentence(cli("sweep", "pareto", out, "--json"), "not a sweep manifest written by lpt")
+
+
+# --- long and huge inputs ------------------------------------------------------------------------
+
+def test_a_long_cc_cv_run_shows_its_progress_and_time_left_and_stops_on_ctrl_c():
+    """100000 cycles of a 5-step CC-CV protocol run for about half an hour: on a
+    terminal the bar counts cycles and says the time left; Ctrl-C ends it with 130."""
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_reliability_cli import SRC
+
+    protocol = ("Charge at 0.5C until 4.0 V; Hold at 4.0 V until C/20; Rest for 10 minutes; "
+                "Discharge at 1C until 2.5 V; Rest for 10 minutes")
+    env = dict(os.environ, PYTHONPATH=f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", COLUMNS="120")
+    master, slave = pty.openpty()  # stderr is a terminal, as for a user
+    proc = subprocess.Popen([sys.executable, "-m", "lpt.cli", "simulate", str(DESIGN), "--cycles", "100000",
+                             "--protocol", protocol, "--json"], stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen, start = b"", time.monotonic()
+    while time.monotonic() - start < 45 and not (b"left" in seen and seen.count(b"/100000") >= 2):
+        if select.select([master], [], [], 0.5)[0]:  # until the bar has been drawn twice
+            seen += os.read(master, 1 << 16)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            seen += os.read(master, 1 << 16)
+        except OSError:
+            break
+    os.close(master)
+    text = seen.decode(errors="replace")
+    assert proc.returncode == 130 and out == b""
+    assert "/100000" in text and "left" in text, text[-300:]
+    assert "interrupted by SIGINT" in text
+
+
+def test_a_spectrum_of_a_million_points_is_refused_at_once_and_the_drt_bounds_its_memory(tmp_path):
+    """A KK test of 10⁶ points took 80 s and 1.6 GB; the DRT of 10⁶ points asked for
+    24 GB (killed). A spectrum is at most 100000 points; the DRT at most 1000."""
+    import time
+
+    from lpt.impedance.drt import MAX_POINTS, calculate_drt
+    from lpt.errors import LptError
+
+    f = np.logspace(-2, 6, 100_001)
+    z = 10 + 100 / (1 + 2j * np.pi * f * 1e-4)
+    big = tmp_path / "big.csv"
+    np.savetxt(big, np.c_[f, z.real, z.imag], delimiter=",")
+    for command in (["eis", "validate"], ["eis", "drt"]):
+        t0 = time.perf_counter()
+        assert_one_sentence(cli(*command, big, "--json"), "100,001 points", "100,000")
+        assert time.perf_counter() - t0 < 20
+    f = np.logspace(-2, 6, MAX_POINTS + 1)
+    try:
+        calculate_drt(f, 10 + 100 / (1 + 2j * np.pi * f * 1e-4))
+    except LptError as exc:
+        assert "GB" in str(exc) and f"at most {MAX_POINTS}" in str(exc)
+    else:
+        raise AssertionError("the DRT took more points than it can hold")

@@ -47,6 +47,17 @@ from scipy.signal import find_peaks
 from lpt.errors import LptError
 
 
+# One basis function per measured frequency: memory (the GCV's stack of systems) and
+# time grow as the square and the cube of the points; 1000 points (125 per decade over
+# eight decades, far denser than any analyser's default) take about 0.8 GB and 30 s.
+MAX_POINTS = 1000
+
+
+def _memory_GB(n_points: int) -> float:
+    """What the DRT of ``n_points`` needs, measured: 0.8 GB at 1000 points, growing as n²."""
+    return 0.8 * (n_points / 1000) ** 2
+
+
 @dataclass
 class DRTPeak:
     tau_s: float
@@ -129,6 +140,10 @@ def calculate_drt(f, Z, lambda_: float | None = None, fwhm_spacings: float = 2.0
     Z = np.asarray(Z, dtype=complex)
     if f.ndim != 1 or f.shape != Z.shape or len(f) < 5:
         raise LptError("the DRT needs matching 1-D frequency and impedance arrays of at least 5 points.")
+    if len(f) > MAX_POINTS:
+        raise LptError(f"the DRT of {len(f):,} points would need about {_memory_GB(len(f)):,.0f} GB (its matrices "
+                       f"grow as the square of the points); give at most {MAX_POINTS} points, e.g. one "
+                       f"in every {-(-len(f) // MAX_POINTS)} of this spectrum's.")
     if not (np.all(np.isfinite(f)) and np.all(f > 0) and np.all(np.isfinite(Z)) and np.all(np.abs(Z) > 0)):
         raise LptError("the DRT needs finite positive frequencies and finite non-zero impedances.")
     omega = 2 * np.pi * f
