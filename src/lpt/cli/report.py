@@ -20,6 +20,8 @@ def report(
                                              "fit, DRT and Arrhenius beside the model (repeat the option)."),
     cycles: Optional[int] = typer.Option(None, "--cycles", help="Cycles to simulate (default: the design's, "
                                          "at most 500)."),
+    cycling: Optional[Path] = typer.Option(None, "--cycling", help="A measured cycler file (BioLogic, Arbin, "
+                                           "Maccor, Neware, Novonix, BDF, CSV) drawn beside the simulation."),
     force: bool = typer.Option(False, "--force", help="Replace --out even if it is not a report lpt wrote."),
     parameters: Path = parameters_option(),
 ) -> None:
@@ -32,9 +34,10 @@ def report(
 
     if cycles is not None and not 1 <= cycles <= MAX_REPORT_CYCLES:
         raise LptError(f"--cycles must be between 1 and {MAX_REPORT_CYCLES}, got {cycles}.")
-    check_output_file(out, inputs=[design, *(eis or [])], suffixes=HTML_SUFFIXES, ours=written_by_lpt,
+    check_output_file(out, inputs=[design, *(eis or []), *([cycling] if cycling else [])], suffixes=HTML_SUFFIXES, ours=written_by_lpt,
                       force=force, what="report")
     d = load_design(design)
     warn_implausible(d)
-    path = write_report(d, out, [str(p) for p in eis] if eis else None, n_cycles=cycles)
+    path = write_report(d, out, [str(p) for p in eis] if eis else None, n_cycles=cycles,
+                        cycling_file=str(cycling) if cycling else None)
     print(str(path))

@@ -78,7 +78,7 @@ def simulate(
 
 
 def _ce(value: float) -> str:
-    """A cycle's CE for the table; "—" where the cycle's charge and discharge are not comparable."""
+    """A cycle's CE for the table; "—" where the cycle emptied charge stored before it."""
     return "—" if value is None or value != value else f"{value:.4f}"
 
 

@@ -21,6 +21,7 @@ from lpt.constants import (
     arrhenius,
 )
 from lpt.cycling.ocv import OcvTables, ocv_tables, practical_window
+from lpt.cycling.pore_liquid import pore_electrolytes
 from lpt.errors import LptError
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class CellParameters:
     electrolyte_diffusivity_m2_s: np.ndarray  # salt diffusivity D_e at 25 °C
     electrolyte_conductivity_S_m: np.ndarray  # κ at 25 °C
     electrolyte_Ea_eV: np.ndarray    # activation energy of D_e and κ
+    electrolyte_current_share: np.ndarray  # share of the cathode's ionic current in the liquid
+    network_conductivity_S_m: np.ndarray   # SSE network beside the liquid, σ_eff at 25 °C
     ocv: OcvTables
 
     def __len__(self) -> int:
@@ -180,6 +183,8 @@ def cell_parameters(
     electrolyte_diffusivity_m2_s=np.inf,
     electrolyte_conductivity_S_cm=np.inf,
     electrolyte_activation_energy_eV=0.0,
+    electrolyte_current_share=1.0,
+    network_conductivity_S_cm=0.0,
 ) -> CellParameters:
     """Cell parameters from knowledge-base ids and numbers in the user's units.
 
@@ -194,7 +199,10 @@ def cell_parameters(
     ``electrolyte_diffusivity_m2_s`` and ``electrolyte_conductivity_S_cm`` (at 25 °C, both
     scaled by ``electrolyte_activation_energy_eV``), in a cathode of ``cathode_thickness_um``
     and liquid-filled ``cathode_porosity`` (needed once the liquid polarizes).  The defaults
-    (t⁺ = 1, infinite D_e and κ) add nothing to the voltage.
+    (t⁺ = 1, infinite D_e and κ) add nothing to the voltage.  With an SSE network in the
+    composite the liquid carries ``electrolyte_current_share`` of the ionic current and the
+    network's effective ``network_conductivity_S_cm`` (same Arrhenius slope) is in parallel
+    with it in the ohmic drop.
     """
     sizes = [np.size(v) for v in (loading_mg_cm2, sse_thickness_um, area_cm2, temperature_K,
                                   particle_radius_um, diffusivity_cm2_s, exchange_current_mA_cm2,
@@ -274,6 +282,8 @@ def cell_parameters(
         electrolyte_diffusivity_m2_s=_arr(electrolyte_diffusivity_m2_s, n, "electrolyte_diffusivity_m2_s"),
         electrolyte_conductivity_S_m=_arr(electrolyte_conductivity_S_cm, n, "electrolyte_conductivity_S_cm") * 1e2,
         electrolyte_Ea_eV=_arr(electrolyte_activation_energy_eV, n, "electrolyte_activation_energy_eV"),
+        electrolyte_current_share=_arr(electrolyte_current_share, n, "electrolyte_current_share"),
+        network_conductivity_S_m=_arr(network_conductivity_S_cm, n, "network_conductivity_S_cm") * 1e2,
         ocv=ocv_tables(ids),
     )
     _check_electrolyte(cells)
@@ -293,13 +303,17 @@ def cells_from_designs(designs: Sequence) -> CellParameters:
     times the knowledge base's practical specific capacity; the SSE thickness and its
     (25 °C) conductivity and activation energy come from ``electrolyte``; the particle
     radius from ``cathode.particle_radius_um`` when given; a Li-metal anode's inventory
-    from ``anode.thickness_um``; the temperature from ``temperature_C``.
+    from ``anode.thickness_um``; the temperature from ``temperature_C``; the pore
+    electrolyte from the cathode interface's liquid or polymer
+    (:func:`lpt.cycling.pore_liquid.pore_electrolyte`; a dry cathode has none).
     """
     designs = list(designs)
     if not designs:
         raise LptError("no designs were given to simulate.")
     radius = [d.cathode.particle_radius_um or materials.get(d.cathode.material).particle_radius_um
               for d in designs]
+    pore = pore_electrolytes(designs)
+    filled = pore.pop("filled_porosity")
     return cell_parameters(
         cathode=[d.cathode.material for d in designs],
         loading_mg_cm2=[d.cathode.loading_mg_cm2 for d in designs],
@@ -309,10 +323,11 @@ def cells_from_designs(designs: Sequence) -> CellParameters:
         area_cm2=[d.area_cm2 for d in designs],
         anode_thickness_um=[d.anode.thickness_um for d in designs],
         cathode_thickness_um=[d.cathode.thickness_um for d in designs],
-        cathode_porosity=[d.cathode.porosity for d in designs],
+        cathode_porosity=[f if f > 0 else d.cathode.porosity for f, d in zip(filled, designs)],
         temperature_K=[d.temperature_C + ZERO_CELSIUS_K for d in designs],
         particle_radius_um=radius,
         name=[d.name for d in designs],
+        **pore,
     )
 
 
@@ -326,6 +341,11 @@ def _check_electrolyte(cells: CellParameters) -> None:
                       ("electrolyte_conductivity_S_cm", cells.electrolyte_conductivity_S_m)):
         if not np.all(arr > 0):
             raise LptError(f"cell parameter '{name}' must be above 0 for every design (inf: no polarization).")
+    share = cells.electrolyte_current_share
+    if not np.all((share > 0) & (share <= 1)):
+        raise LptError("cell parameter 'electrolyte_current_share' must be above 0 and at most 1 for every design.")
+    if not np.all(cells.network_conductivity_S_m >= 0):
+        raise LptError("cell parameter 'network_conductivity_S_cm' must be 0 or above for every design.")
     if not np.all(np.isfinite(cells.electrolyte_Ea_eV)):
         raise LptError("cell parameter 'electrolyte_activation_energy_eV' must be a finite number.")
     polarizing = (((t != 1.0) & np.isfinite(cells.electrolyte_diffusivity_m2_s))

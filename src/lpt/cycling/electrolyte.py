@@ -137,7 +137,8 @@ def electrolyte_grid(n_cells: int = N_CELLS) -> ElectrolyteGrid:
 
 
 def transport_coefficients(thickness_m, porosity, c0_mol_m3, transference_number, diffusivity_m2_s,
-                           conductivity_S_m, temperature_factor, two_rt_F_V):
+                           conductivity_S_m, temperature_factor, two_rt_F_V, current_share=1.0,
+                           network_conductivity_S_m=0.0):
     """Per-design coefficients of the electrolyte phase (arrays).
 
     Returns ``(dtau_per_s, q_per_A_m2, concentration_V, ohmic_ohm_m2)``: the dimensionless
@@ -145,7 +146,9 @@ def transport_coefficients(thickness_m, porosity, c0_mol_m3, transference_number
     prefactor ``(2RT/F)(1 − t⁺)·thermodynamic factor`` of the concentration overpotential,
     and the ohmic resistance ``L/(3 κ_eff)``.  ``temperature_factor`` scales ``D_e`` and
     ``κ`` alike (Arrhenius).  Designs whose salt stays uniform (``t⁺ = 1`` or ``D_e`` = ∞)
-    get zeros for the first three.
+    get zeros for the first three.  With an SSE network beside the liquid, the liquid's salt
+    sees ``current_share`` of the current and the ohmic drop is ``L/(3(κ_eff + σ_net))``
+    (``σ_net`` scaled by the same temperature factor).
     """
     eps_b = np.power(porosity, BRUGGEMAN_EXPONENT)
     one_minus_t = 1.0 - transference_number
@@ -153,9 +156,9 @@ def transport_coefficients(thickness_m, porosity, c0_mol_m3, transference_number
     with np.errstate(divide="ignore", invalid="ignore"):
         d_eff = np.where(active, diffusivity_m2_s * temperature_factor * eps_b, 1.0)
         dtau = np.where(active, d_eff / (porosity * thickness_m**2), 0.0)
-        q_per_A = np.where(active, one_minus_t * thickness_m / (F_C_MOL * d_eff * c0_mol_m3), 0.0)
-        ohmic = np.where(np.isfinite(conductivity_S_m),
-                         thickness_m / (3.0 * conductivity_S_m * temperature_factor * eps_b), 0.0)
+        q_per_A = np.where(active, current_share * one_minus_t * thickness_m / (F_C_MOL * d_eff * c0_mol_m3), 0.0)
+        parallel = (conductivity_S_m * eps_b + network_conductivity_S_m) * temperature_factor
+        ohmic = np.where(np.isfinite(conductivity_S_m), thickness_m / (3.0 * parallel), 0.0)
     conc_V = np.where(active, two_rt_F_V * one_minus_t * THERMODYNAMIC_FACTOR, 0.0)
     return dtau, q_per_A, conc_V, ohmic
 

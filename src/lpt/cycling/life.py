@@ -20,7 +20,7 @@ from lpt.design import Design
 from lpt.errors import LptError
 from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
 from lpt.interface.inputs import Inputs
-from lpt.interface.model import Result, interfacial_resistance
+from lpt.interface.model import Result, interfacial_resistance, interphase_spans
 
 @dataclass
 class InterfaceModelHook:
@@ -78,7 +78,8 @@ class InterfaceModelHook:
             "asr_bulk_ohm_cm2": r.bulk_ohm_cm2,
             "utilization": np.clip(r.cathode_utilization, 0.0, 1.0),
             "liquid_remaining_fraction": r.liquid_remaining_fraction,
-            "short_circuit": x.anode.is_li & (local > x.sse_ccd_mA_cm2),
+            # dendrites at the contacts, or a mixed-conducting interphase grown through the SSE
+            "short_circuit": (x.anode.is_li & (local > x.sse_ccd_mA_cm2)) | interphase_spans(x, state),
             "liquid_depleted": liquid_depleted(x, state),
             "li_consumed_mAh_cm2": state.anode.li_consumed_mAh_cm2,
             "interfacial_resistance_ohm_cm2": interfacial_resistance(r),
@@ -143,7 +144,8 @@ def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str 
         raise LptError(f"--cycles must be at least 1, got {n_cycles}.")
     if temperature_C is not None:
         designs = [d.with_(temperature_C=temperature_C) for d in designs]
-    cells = cells_from_designs(designs)
+    # the cell's pore electrolyte is the one of the arm simulated
+    cells = cells_from_designs([d.untreated() for d in designs] if untreated else designs)
     hook = InterfaceModelHook(build_inputs(designs, untreated=untreated))
     proto = protocol or default_protocol(designs[0])
     T = np.array([d.temperature_C + ZERO_CELSIUS_K for d in designs])

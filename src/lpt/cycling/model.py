@@ -40,21 +40,23 @@ from lpt.errors import LptError
 END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit", "capacity_threshold")
 
 # A cycle's coulombic efficiency compares what went in with what came out of the same
-# cells; it is reported only when the cycle charged and discharged comparable amounts:
-# neither direction more than this factor times the other (docs/cycling.md).
+# cells; it is not reported for a cycle that discharged more than this factor times what
+# it charged: such a cycle emptied charge stored before it (docs/cycling.md).
 CE_COMPARABLE_RATIO = 2.0
 
 
 def coulombic_efficiency(q_charge, q_discharge) -> np.ndarray:
-    """Discharge over charge of one cycle, NaN where the two are not comparable.
+    """Discharge over charge of one cycle, NaN where it is no efficiency.
 
     A cycle that charged a trickle and discharged what the cell held before it (a
     protocol that opens with a hold, a rest or a partial step) gives a ratio of 10⁵ that
-    is no efficiency; the ratio is kept only where each direction passed at least
-    1/``CE_COMPARABLE_RATIO`` of the other (and both passed charge).
+    is no efficiency: the ratio is NaN where the cycle charged nothing or discharged more
+    than ``CE_COMPARABLE_RATIO`` times its charge. A low ratio is kept: it is what a
+    cycler reports for a cell that cannot give back what it took (first-cycle loss, a
+    failing interface).
     """
     q_ch, q_dis = np.asarray(q_charge, float), np.asarray(q_discharge, float)
-    ok = (q_ch > 0) & (q_dis > 0) & (q_dis <= CE_COMPARABLE_RATIO * q_ch) & (q_ch <= CE_COMPARABLE_RATIO * q_dis)
+    ok = (q_ch > 0) & (q_dis >= 0) & (q_dis <= CE_COMPARABLE_RATIO * q_ch)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(ok, q_dis / q_ch, np.nan)
 

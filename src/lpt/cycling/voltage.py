@@ -99,7 +99,8 @@ def step_coefficients(cells: CellParameters, idx: np.ndarray, T_K: np.ndarray,
     e_dtau, e_q, e_conc, e_ohmic = transport_coefficients(
         c.cathode_thickness_m[idx], c.cathode_porosity[idx], c.electrolyte_c0_mol_m3[idx],
         c.transference_number[idx], c.electrolyte_diffusivity_m2_s[idx], c.electrolyte_conductivity_S_m[idx],
-        arrhenius(c.electrolyte_Ea_eV[idx], T_K), two_rt_F)
+        arrhenius(c.electrolyte_Ea_eV[idx], T_K), two_rt_F, c.electrolyte_current_share[idx],
+        c.network_conductivity_S_m[idx])
     return StepCoefficients(
         idx=idx, T_K=T_K, dtau_per_s=D / R**2,
         g_per_A_m2=R**2 * dy_per_C / (3.0 * D),

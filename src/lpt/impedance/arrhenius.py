@@ -28,13 +28,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lpt.constants import K_B_EV
+from lpt.constants import K_B_EV, ZERO_CELSIUS_K
 from lpt.errors import LptError
 
 # A resistance whose standard error exceeds half its value is not determined by the
 # spectrum (often a circuit with too few or too many arcs): its Arrhenius line is flagged.
 MAX_RELATIVE_STDERR = 0.5
-ZERO_CELSIUS_K = 273.15
+# Battery spectra are taken between about -40 and 120 °C, i.e. 233-393 K. A series
+# whose every temperature lies in 200-400 "°C" is far likelier kelvin typed into a
+# °C field (298/313/333 read as °C gives 1.27 eV instead of 0.36 eV) than a
+# high-temperature study; the caller confirms the latter explicitly.
+KELVIN_SLIP_C = (200.0, 400.0)
 
 
 @dataclass
@@ -50,6 +54,8 @@ class ArrheniusResult:
     # from arrhenius_from_spectra: were all the fits behind the line trustworthy?
     reliable: bool = True
     problems: tuple[str, ...] = ()
+    # from arrhenius_from_spectra: the arc's suggested origin (lpt.impedance.assign)
+    assignment: object | None = None
 
 
 def arrhenius_fit(temperature_K, resistance_ohm, resistance_stderr_ohm=None) -> ArrheniusResult:
@@ -91,12 +97,35 @@ def arrhenius_fit(temperature_K, resistance_ohm, resistance_stderr_ohm=None) -> 
     else:
         cov = cov * np.nan
     ea = -beta[1] * K_B_EV
-    return ArrheniusResult(float(ea), float(np.sqrt(cov[1, 1]) * K_B_EV), float(np.exp(beta[0])),
+    with np.errstate(over="ignore"):
+        prefactor = float(np.exp(beta[0]))
+    return ArrheniusResult(float(ea), float(np.sqrt(cov[1, 1]) * K_B_EV), prefactor,
                            float(np.sqrt(cov[0, 0])), T, R)
 
 
+def check_celsius(temperatures_c, high_temperature: bool = False) -> np.ndarray:
+    """Temperatures in °C, refused in one sentence when they look like kelvin."""
+    temps = np.asarray(temperatures_c, dtype=float)
+    if np.any(~np.isfinite(temps)) or np.any(temps <= -ZERO_CELSIUS_K):
+        raise LptError("temperatures must be finite and above -273.15 °C.")
+    lo, hi = KELVIN_SLIP_C
+    if not high_temperature and temps.size and np.all((temps >= lo) & (temps <= hi)):
+        as_c = ", ".join(f"{t - ZERO_CELSIUS_K:.0f}" for t in temps)
+        raise LptError(f"temperatures {', '.join(f'{t:g}' for t in temps)} °C look like kelvin ({as_c} °C); "
+                       "give them in °C, or confirm a high-temperature series (--high-temperature, "
+                       "high_temperature=True).")
+    return temps
+
+
+def _same_spectrum(a, b) -> bool:
+    fa, fb = np.asarray(a.frequency_Hz), np.asarray(b.frequency_Hz)
+    return fa.shape == fb.shape and np.allclose(fa, fb) and np.allclose(a.z, b.z, rtol=1e-12, atol=0)
+
+
 def arrhenius_from_spectra(spectra, temperatures_c, circuit, weighting: str = "modulus",
-                           processes: list[str] | None = None) -> dict[str, ArrheniusResult]:
+                           processes: list[str] | None = None, high_temperature: bool = False,
+                           initial_guess=None, area_cm2: float | None = None,
+                           thickness_cm: float | None = None) -> dict[str, ArrheniusResult]:
     """Fit ``circuit`` to every spectrum, then regress every resistor (R0, R1, ...).
 
     Parameters
@@ -105,8 +134,19 @@ def arrhenius_from_spectra(spectra, temperatures_c, circuit, weighting: str = "m
     temperatures_c : sequence of float
         One temperature in °C per spectrum (converted to K here).
     circuit : Circuit or str
+        With its constraints (fixed, bounded, linked parameters), if any.
     processes : list of str, optional
-        Parameter names to regress; default every resistor.
+        Parameter names to regress; default every free resistor.
+    high_temperature : bool
+        Confirms a series at 200-400 °C (otherwise refused as a kelvin slip).
+    area_cm2, thickness_cm : float, optional
+        Geometry for the capacitance-based assignment of each arc.
+
+    Temperatures need not be sorted. A line is ``reliable = False`` (with the reason
+    in ``problems``) when a fit behind it did not converge or does not determine the
+    resistance, when its activation energy is negative (R growing with temperature:
+    temperatures paired with the wrong files?) or when one spectrum appears at two
+    temperatures.
 
     Returns
     -------
@@ -119,13 +159,20 @@ def arrhenius_from_spectra(spectra, temperatures_c, circuit, weighting: str = "m
     from lpt.impedance.fit import fit_many
 
     circuit = Circuit(circuit) if isinstance(circuit, str) else circuit
+    from lpt.impedance.assign import assign, fitted_arcs
+
     temps = np.asarray(temperatures_c, dtype=float)
     if temps.ndim != 1 or len(temps) != len(spectra):
         raise LptError(f"{len(spectra)} spectra need {len(spectra)} temperatures, got {temps.size}.")
-    if np.any(temps <= -ZERO_CELSIUS_K):
-        raise LptError("temperatures must be above -273.15 °C.")
-    fits = fit_many(spectra, circuit, weighting=weighting)
-    names = processes or [leaf.name for leaf in circuit.elements if leaf.element.name == "R"]
+    temps = check_celsius(temps, high_temperature)
+    fits = fit_many(spectra, circuit, weighting=weighting, initial_guess=initial_guess)
+    fixed = set(circuit.fixed)
+    names = processes or [leaf.name for leaf in circuit.elements
+                          if leaf.element.name == "R" and leaf.name not in fixed]
+    duplicates = [f"the spectrum at {temps[i]:g} °C is the same as the one at {temps[j]:g} °C "
+                  "(one file given for two temperatures?)"
+                  for i in range(len(spectra)) for j in range(i + 1, len(spectra))
+                  if temps[i] != temps[j] and _same_spectrum(spectra[i], spectra[j])]
     unknown = [n for n in names if n not in circuit.param_names]
     if unknown:
         raise LptError(f'"{unknown[0]}" is not a parameter of circuit "{circuit.circuit}".')
@@ -143,8 +190,20 @@ def arrhenius_from_spectra(spectra, temperatures_c, circuit, weighting: str = "m
             elif not np.isfinite(s_k) or s_k > MAX_RELATIVE_STDERR * r_k:
                 problems.append(f"{n} at {t_c:g} °C is not determined by the data "
                                 f"(standard error {s_k:.3g} ohm for {r_k:.3g} ohm)")
+        if res.activation_energy_eV < 0:
+            problems.append(f"the activation energy is negative ({res.activation_energy_eV:.3g} eV): {n} grows "
+                            "with temperature; check that each temperature is paired with its file")
+        problems += duplicates
         res.reliable = not problems
         res.problems = tuple(problems)
+        arcs = {name: [] for name, _, _ in fitted_arcs(circuit, fits[0].parameters)}
+        for fit in fits:
+            for name, _, cap in fitted_arcs(circuit, fit.parameters):
+                arcs[name].append(cap)
+        if n in arcs:
+            middle = int(np.argsort(T)[len(T) // 2])
+            res.assignment = assign(n, float(R[middle]), float(np.median(arcs[n])), area_cm2, thickness_cm,
+                                    res.activation_energy_eV)
         out[n] = res
     return out
 

@@ -26,21 +26,26 @@ class Circuit(CompiledCircuit):
     ----------
     circuit : str
         E.g. ``"R0-p(R1,CPE1)-p(R2,CPE2)-Wo1"``.
+    fixed, bounds, links : dict, optional
+        Parameter constraints, see :class:`lpt.impedance.compiled.CompiledCircuit`.
 
     Attributes
     ----------
     param_names : list of str
         impedance.py's names: ``R0``, ``CPE1_0``, ``CPE1_1``, ``Wo1_0`` ...
     parameters_, stderr_ : ndarray
-        Set by :meth:`fit`.
+        Set by :meth:`fit`, with ``at_bound_`` and ``undetermined_`` (parameter names).
     """
 
-    def __init__(self, circuit: str):
-        super().__init__(circuit)
+    def __init__(self, circuit: str, fixed: dict | None = None, bounds: dict | None = None,
+                 links: dict | None = None):
+        super().__init__(circuit, fixed=fixed, bounds=bounds, links=links)
         self.parameters_: np.ndarray | None = None
         self.stderr_: np.ndarray | None = None
         self.chi_square_: float | None = None
         self.converged_: bool | None = None
+        self.at_bound_: list[str] = []
+        self.undetermined_: list[str] = []
 
     def predict(self, f, parameters=None) -> np.ndarray:
         """Z of the fitted (or given) parameters at frequencies ``f`` in Hz."""
@@ -58,11 +63,16 @@ class Circuit(CompiledCircuit):
         self.stderr_ = result.stderr
         self.chi_square_ = result.chi_square
         self.converged_ = result.converged
+        self.at_bound_ = result.at_bound
+        self.undetermined_ = result.undetermined
         return self
 
     def to_json(self) -> str:
         """The circuit string and fitted values as a JSON document."""
         doc = {"circuit": self.circuit, "parameters": None}
+        if self.fixed or self.bounds or self.links:
+            doc["constraints"] = {"fixed": self.fixed, "bounds": {k: list(v) for k, v in self.bounds.items()},
+                                  "links": self.links}
         if self.parameters_ is not None:
             err = self.stderr_ if self.stderr_ is not None else [None] * self.n_params
             doc["parameters"] = {
@@ -78,7 +88,9 @@ class Circuit(CompiledCircuit):
         """Inverse of :meth:`to_json`."""
         try:
             doc = json.loads(text)
-            circuit = cls(doc["circuit"])
+            constraints = doc.get("constraints") or {}
+            circuit = cls(doc["circuit"], fixed=constraints.get("fixed"), bounds=constraints.get("bounds"),
+                          links=constraints.get("links"))
         except (ValueError, KeyError, TypeError) as exc:
             raise LptError(f"not a saved lpt circuit JSON document ({exc}).") from None
         params = doc.get("parameters")
@@ -92,3 +104,36 @@ class Circuit(CompiledCircuit):
             circuit.chi_square_ = doc.get("chi_square")
             circuit.converged_ = doc.get("converged")
         return circuit
+
+
+def read_parameter_values(path) -> dict[str, float]:
+    """``{name: value}`` from a file of initial values: a saved circuit
+    (:meth:`Circuit.to_json`), the JSON of ``lpt eis fit --json`` (its first
+    spectrum), a JSON object ``{"R0": 10, ...}``, or TOML lines ``R0 = 10``."""
+    from pathlib import Path
+
+    from lpt.fileio import read_toml
+
+    path = Path(path)
+    if path.suffix.lower() == ".toml":
+        doc = read_toml(path, what="initial-values")
+    else:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise LptError(f"{path}: no such initial-values file.") from None
+        except (OSError, ValueError) as exc:
+            raise LptError(f"{path}: not a JSON (or .toml) file of parameter values ({exc}).") from None
+    if isinstance(doc, dict) and isinstance(doc.get("spectra"), list) and doc["spectra"]:
+        doc = doc["spectra"][0]
+    if isinstance(doc, dict) and isinstance(doc.get("parameters"), dict):
+        doc = doc["parameters"]
+    if not isinstance(doc, dict) or not doc:
+        raise LptError(f"{path}: holds no parameter values; write NAME = VALUE lines (TOML) or a JSON object.")
+    out = {}
+    for name, value in doc.items():
+        value = value.get("value") if isinstance(value, dict) else value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise LptError(f'{path}: the value of "{name}" must be a number, got {value!r}.')
+        out[str(name)] = float(value)
+    return out

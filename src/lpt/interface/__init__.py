@@ -15,9 +15,10 @@ from lpt.interface.model import (
     liquid_depleted,
 )
 from lpt.parameters import parameters
+from lpt.interface.layers import interface_layers
 
 __all__ = [
-    "Inputs", "Result", "State", "advance", "arrhenius", "asr_report", "build_inputs",
+    "Inputs", "Result", "State", "advance", "arrhenius", "asr_report", "build_inputs", "interface_layers",
     "evaluate", "initial_state", "interfacial_resistance", "liquid_depleted", "parameters",
 ]
 
@@ -38,6 +39,7 @@ def asr_report(design: Design, temperature_C: float | None = None) -> dict:
             "contact_fraction": float(t.contact_fraction[0]),
             "wetted_fraction": float(t.wetted_fraction[0]),
             "untreated_contact_fraction": float(u.contact_fraction[0]),
+            "layers": interface_layers(design, name),
         }
 
     return {

@@ -7,8 +7,9 @@ arrays.  The physics in :mod:`lpt.interface.model` then works on plain NumPy arr
 path.  Units inside are the CGS the field uses: cm, S cm⁻¹, Ω cm², cm³ cm⁻².
 
 The dry interface (solid contacts, the SSE's own interphase, a garnet's Li⁺/H⁺-exchange
-layer) is set here; what a therapy adds is asked of its registry entry
-(:meth:`lpt.therapies.Therapy.side_inputs`).
+layer) is set here, the SSE's interphase from the chemistry engine
+(:func:`lpt.interface.chemistry.sse_interphase`); what a therapy adds is asked of its
+registry entry (:meth:`lpt.therapies.Therapy.side_inputs`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from lpt import materials, therapies
 from lpt.batch import DesignBatch, take
 from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
+from lpt.interface.chemistry import sse_interphase
 from lpt.parameters import parameters
 from lpt.therapies.base import SideContext, side_context
 
-INTERPHASE_CODE = {"stable": 0, "passivating": 1, "mixed_conducting": 2}
 UM_TO_CM = 1e-4
 NM_TO_CM = 1e-7
 
@@ -36,8 +37,15 @@ class SideInputs:
     """Per-design arrays describing one interface (anode|SSE or cathode|SSE)."""
 
     hardness_MPa: np.ndarray          # softer body's contact hardness
-    interphase: np.ndarray            # 0 stable, 1 passivating, 2 mixed-conducting
-    interphase_r0_ohm_cm2: np.ndarray  # passivating interphase per contact area (0 otherwise)
+    # the interphase the SSE forms with the electrode on the solid contacts (chemistry engine)
+    interphase_sigma_S_cm: np.ndarray       # its Li+ conductivity (inf: no interphase)
+    interphase_ambipolar_S_cm: np.ndarray   # sigma_i sigma_e / (sigma_i + sigma_e): Wagner growth
+    interphase_molar_volume_cm3_mol: np.ndarray  # layer volume per mole of e-
+    interphase_driving_V: np.ndarray        # reaction voltage across it
+    interphase_li_mAh_cm3: np.ndarray       # Li from the electrode stored per layer volume
+    interphase_initial_cm: np.ndarray       # thickness as assembled (bare contact)
+    cover_cm: np.ndarray              # a layer on the electrode over the solid contacts (pre-formed
+    cover_sigma_e_S_cm: np.ndarray    # SEI, designed layer): thickness and electronic conductivity
     contamination: np.ndarray         # garnet Li+/H+-exchange layer present (bool)
     therapy: np.ndarray               # the therapy's registry name
     liquid_cm3_cm2: np.ndarray        # liquid (or precursor) volume per area
@@ -51,14 +59,18 @@ class SideInputs:
     transfer_Ea_eV: np.ndarray
     sei_r0_ohm_cm2: np.ndarray        # liquid|Li SEI per wetted area (anode only)
     sei_growth_ohm2_cm4_h: np.ndarray
+    sei_li_mAh_cm3: np.ndarray        # Li stored per SEI volume (its species)
+    li_loss_per_mAh: np.ndarray       # 1 - coulombic efficiency of Li plated under the liquid
     consumes: np.ndarray              # the liquid reacts (wetting) vs not (polymer)
+    ages: np.ndarray                  # a polymer interlayer that loses contact with cycling
     layer_ohm_cm2: np.ndarray         # designed reaction layer t/sigma at 25 °C
     layer_Ea_eV: np.ndarray
-    blocks_reduction: np.ndarray      # reaction layer / polymer stop SSE reduction (bool)
     is_li: np.ndarray                 # electrode is Li metal or Li–In (SEI, dendrites)
     li_metal: np.ndarray              # electrode is Li metal itself (creep, voids)
     network_share: np.ndarray         # share of solid contacts that reach an ionic network
                                       # (anode: 1; cathode: SSE share of the composite's face)
+    liquid_carries_li: np.ndarray     # the liquid (or polymer) holds Li⁺ (a neat IL does not)
+    oxidation_onset_V: np.ndarray     # the liquid's oxidation limit vs Li (inf: none)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ class Inputs:
     sse_particle_radius_cm: np.ndarray
     cathode_volume_change_percent: np.ndarray
     cathode_active_area_cm2_cm2: np.ndarray   # particle surface per geometric area
+    cathode_active_fraction: np.ndarray       # active-material volume fraction of the composite
+    cathode_upper_V: np.ndarray               # the charged cathode's potential (upper cut-off)
     cathode_i0_mA_cm2: np.ndarray
     cathode_i0_Ea_eV: np.ndarray
     anode: SideInputs
@@ -108,30 +122,32 @@ def _dry_side(ctx: SideContext, nums: Mapping[str, np.ndarray]) -> dict[str, Any
             h = P.li_contact_hardness_MPa
         else:  # alloys are harder than Li; never softer than it
             h = max(electrode.hardness_GPa * 1e3, P.li_contact_hardness_MPa)
-        interphase = INTERPHASE_CODE[sse.li_interphase] if electrode.id == "Li" else (
-            min(INTERPHASE_CODE[sse.li_interphase], 1))
+        # Li metal at 0 V, an alloy at its own potential (Li–In 0.62 V: no Ge/Sn alloying)
+        potential = 0.0 if electrode.id == "Li" else electrode.average_potential_V
+        ip = sse_interphase(sse.id, sse.window_low_V, potential)
+        interphase = _interphase_inputs(ip)
         pores = 0.0
     else:
         h_sse = (sse.hardness_GPa or 5.0) * 1e3
         h = min(h_sse, P.cathode_layer_hardness_MPa)
-        # an SSE oxidized by the charged cathode forms a passivating CEI
+        # an SSE oxidized by the charged cathode forms a passivating CEI (fixed film)
         upper = electrode.upper_cutoff_V or electrode.average_potential_V
-        interphase = 1 if upper > sse.window_high_V + 0.5 else 0
+        interphase = _interphase_inputs(None)
+        if upper > sse.window_high_V + 0.5:
+            interphase.update(interphase_sigma_S_cm=P.passivating_interphase_conductivity_S_cm,
+                              interphase_initial_cm=P.passivating_interphase_thickness_nm * NM_TO_CM)
         pores = nums["cathode.porosity"] * nums["cathode.thickness_um"] * UM_TO_CM
-    # a passivating interphase is a fixed film; an MCI is tracked as a growing resistance
-    isig = (sse.interphase_conductivity_S_cm if side == "anode" and sse.interphase_conductivity_S_cm
-            else P.passivating_interphase_conductivity_S_cm)
-    r_int = P.passivating_interphase_thickness_nm * NM_TO_CM / isig if interphase == 1 else 0.0
     return dict(
-        hardness_MPa=h, interphase=interphase, interphase_r0_ohm_cm2=r_int,
+        hardness_MPa=h, **interphase, cover_cm=0.0, cover_sigma_e_S_cm=0.0,
         # Li+/H+-exchange layer on the garnet face the Li meets
         contamination=side == "anode" and "proton_exchange" in sse.sensitivities,
         therapy=ctx.interface.therapy, liquid_cm3_cm2=0.0,
         open_volume_cm3_cm2=gap + pores, pore_volume_cm3_cm2=pores, wettability=0.0,
         film_sigma_S_cm=1.0, film_Ea_eV=0.0, transfer_r0_ohm_cm2=0.0,
         transfer_growth_ohm2_cm4_h=0.0, transfer_Ea_eV=0.0, sei_r0_ohm_cm2=0.0,
-        sei_growth_ohm2_cm4_h=0.0, consumes=False, layer_ohm_cm2=0.0, layer_Ea_eV=0.0,
-        blocks_reduction=False, is_li=ctx.is_li, li_metal=side == "anode" and electrode.id == "Li",
+        sei_growth_ohm2_cm4_h=0.0, sei_li_mAh_cm3=0.0, li_loss_per_mAh=0.0, consumes=False, ages=False,
+        layer_ohm_cm2=0.0, layer_Ea_eV=0.0, is_li=ctx.is_li, li_metal=side == "anode" and electrode.id == "Li",
+        liquid_carries_li=True, oxidation_onset_V=np.inf,
         # at the cathode a solid contact touches either an SSE particle of the composite
         # (a way into its SSE network) or an active particle (a dead end: only that
         # particle's charge transfer); their shares follow the composite's solid volume
@@ -140,15 +156,25 @@ def _dry_side(ctx: SideContext, nums: Mapping[str, np.ndarray]) -> dict[str, Any
     )
 
 
+def _interphase_inputs(ip) -> dict[str, float]:
+    """Side inputs of an SSE|electrode interphase (None: the SSE is not reduced)."""
+    if ip is None:
+        return dict(interphase_sigma_S_cm=np.inf, interphase_ambipolar_S_cm=0.0,
+                    interphase_molar_volume_cm3_mol=0.0, interphase_driving_V=0.0,
+                    interphase_li_mAh_cm3=0.0, interphase_initial_cm=0.0)
+    amb = ip.ionic_S_cm if np.isinf(ip.electronic_S_cm) else (
+        ip.ionic_S_cm * ip.electronic_S_cm / (ip.ionic_S_cm + ip.electronic_S_cm))
+    return dict(interphase_sigma_S_cm=ip.ionic_S_cm, interphase_ambipolar_S_cm=amb,
+                interphase_molar_volume_cm3_mol=ip.layer.molar_volume_cm3_per_mol_li,
+                interphase_driving_V=ip.driving_V, interphase_li_mAh_cm3=ip.li_capacity_mAh_cm3,
+                interphase_initial_cm=ip.initial_cm)
+
+
 def side_row(design: Design, side: str, nums: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """One side's inputs for a group of designs sharing ``design``'s materials."""
     ctx = side_context(design, side, nums)
     row = _dry_side(ctx, nums)
     row.update(therapies.get(ctx.interface.therapy).side_inputs(ctx))
-    if "removes_proton_exchange_layer" in ctx.effects:
-        row["contamination"] = False
-    if "blocks_sse_reduction" in ctx.effects:
-        row["blocks_reduction"] = True
     return row
 
 
@@ -159,7 +185,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     P = parameters()
     flaw_um = nums["electrolyte.flaw_size_um"]
     kic = nums["electrolyte.fracture_toughness_MPa_m05"]
-    kic_class = side_context(design, "anode").sse_class  # garnet / oxide / sulfide / polymer
+    ctx = side_context(design, "anode")
+    kic_class = "garnet" if ctx.sse.family == "garnet" else ctx.sse_class  # garnet / oxide / sulfide / polymer
     radius_um = nums["cathode.particle_radius_um"]
     radius_um = np.where(np.isnan(radius_um), cath.particle_radius_um or 2.0, radius_um)
     sse_radius_um = nums["cathode.sse_particle_radius_um"]
@@ -185,6 +212,9 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         # spheres: surface = 3 V / r, V = loading / density (mg → g is 1e-3)
         cathode_active_area_cm2_cm2=3.0 * nums["cathode.loading_mg_cm2"] * 1e-3
         / cath.density_g_cm3 / (radius_um * UM_TO_CM),
+        cathode_active_fraction=nums["cathode.loading_mg_cm2"] * 1e-3 / cath.density_g_cm3
+        / (nums["cathode.thickness_um"] * UM_TO_CM),
+        cathode_upper_V=cath.upper_cutoff_V or cath.average_potential_V,
         cathode_i0_mA_cm2=cath.exchange_current_mA_cm2,
         cathode_i0_Ea_eV=cath.exchange_current_activation_energy_eV,
     )

@@ -25,8 +25,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from lpt.constants import F_C_MOL, R_J_MOLK, arrhenius
+from lpt.interface.chemistry.growth import interphase_thickness_cm
+from lpt.interface.cathode_network import reached_fraction, wetted_area_share
 from lpt.interface.inputs import Inputs, SideInputs
 from lpt.interface.mechanisms import Growth, SideView, slot
+from lpt.interface.mechanisms.cathode_oxidation import cei_resistance_ohm_cm2
 from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.parameters import parameters
 
@@ -38,10 +41,13 @@ class SideState:
     age_h: np.ndarray
     transfer_r2: np.ndarray          # (SLEI + desolvation ASR)^2, Ω² cm⁴, per wetted area
     sei_r2: np.ndarray               # (Li|liquid SEI ASR)^2, per wetted area
-    interphase_r2: np.ndarray        # (SSE/electrode interphase ASR per contact area)^2
+    interphase_cm: np.ndarray        # SSE/electrode interphase thickness on the solid contacts
     liquid_consumed_cm3_cm2: np.ndarray
     contact_retention: np.ndarray    # solid contact kept against voids / volume change
-    li_consumed_mAh_cm2: np.ndarray  # Li metal turned into SEI under the liquid
+    li_consumed_mAh_cm2: np.ndarray  # Li metal turned into SEI and interphases
+    coverage_retention: np.ndarray   # share of the wetted area a polymer interlayer still covers
+    cei_thickness_cm: np.ndarray     # CEI of the oxidized pore liquid on the wetted active surface
+    active_lost_fraction: np.ndarray  # active material made inactive under that CEI
 
 
 @dataclass(frozen=True)
@@ -53,13 +59,24 @@ class State:
 
 def _initial_side(s: SideInputs, n: int) -> SideState:
     P = parameters()
-    mci = (s.interphase == 2) & ~s.blocks_reduction
-    r2 = np.where(mci, 2.0 * P.mci_growth_ohm2_cm4_h * P.mci_assembly_hours, s.interphase_r0_ohm_cm2 ** 2)
+    # under a cover (pre-formed SEI, designed layer) the interphase grows from nothing over
+    # the assembly time, electron-limited by the cover; bare, it is the engine's as-assembled one
+    covered = s.cover_cm > 0
+    grown = interphase_thickness_cm(np.zeros(n), s.interphase_ambipolar_S_cm, s.interphase_molar_volume_cm3_mol,
+                                    s.interphase_driving_V, np.full(n, P.mci_assembly_hours),
+                                    s.cover_cm, s.cover_sigma_e_S_cm)
     return SideState(
         age_h=np.zeros(n), transfer_r2=s.transfer_r0_ohm_cm2 ** 2, sei_r2=s.sei_r0_ohm_cm2 ** 2,
-        interphase_r2=r2, liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
-        li_consumed_mAh_cm2=np.zeros(n),
+        interphase_cm=np.where(covered, grown, s.interphase_initial_cm) * np.ones(n),
+        liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
+        li_consumed_mAh_cm2=np.zeros(n), coverage_retention=np.ones(n),
+        cei_thickness_cm=np.zeros(n), active_lost_fraction=np.zeros(n),
     )
+
+
+def interphase_spans(x: Inputs, st: State) -> np.ndarray:
+    """A mixed-conducting interphase that has grown through the SSE shorts the cell (soft short)."""
+    return st.anode.interphase_cm + st.cathode.interphase_cm >= x.sse_thickness_cm
 
 
 def initial_state(x: Inputs) -> State:
@@ -120,7 +137,8 @@ def interface_asr(x: Inputs, side: str, st: SideState, T: np.ndarray) -> SideRes
     """
     s: SideInputs = getattr(x, side)
     v = SideView(x, side, s, st, T)
-    f_c, f_w, sat = v.contact_fraction, v.wetted_fraction, v.saturation
+    # a wetted area conducts only if the liquid holds Li⁺ (a neat ionic liquid blocks it)
+    f_c, f_w, sat = v.contact_fraction, np.where(s.liquid_carries_li, v.wetted_fraction, 0.0), v.saturation
     sigma = x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, T)
     solid = {m.name: m.function(v) for m in slot("solid", side)}
     liquid = {m.name: m.function(v) for m in slot("liquid", side)}
@@ -151,27 +169,25 @@ def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> tuple[np.ndar
     """Fraction of the active material that is ionically connected, and the part of it
     reached only by direct solid contacts at the planar interface.
 
-    Particles in the first layer touch the SSE through the planar interface; the rest
-    need a percolating ionic phase inside the composite: the SSE network (degraded by
-    volume change) plus the liquid or polymer filling the pores.  Percolation:
-    P = ((phi - phi_c)/(phi_full - phi_c))^beta (Stauffer & Aharony; Bielefeld 2019).
+    Particles in the first layer touch the SSE through the planar interface; the rest are
+    reached through the composite's ionic network — the SSE particles (percolation from
+    the particles' coordination, their contacts with the active particles degraded by
+    volume change) and the Li⁺-carrying liquid or polymer in the pores
+    (:mod:`lpt.interface.cathode_network`, docs/model.md §2).
     """
-    P = parameters()
-    # Small active particles among large SSE particles are touched at few points
-    # (Strauss et al. 2018): the solid network reaches a fraction kappa of them; a
-    # wetting liquid bridges the rest of the SSE-particle gaps.
-    kappa = x.particle_radius_cm / (x.particle_radius_cm + x.sse_particle_radius_cm)
-    wet = cath.saturation * x.cathode.wettability
-    phi = (wet * x.cathode_porosity
-           + x.cathode_sse_fraction * st.solid_network_retention * (kappa + (1.0 - kappa) * wet))
-    frac = np.clip((phi - P.percolation_threshold)
-                   / (P.full_connection_fraction - P.percolation_threshold), 0.0, 1.0)
-    perc = frac ** P.percolation_exponent
+    # a wetting, Li⁺-carrying liquid fills the pores by capillarity, smallest first
+    fills = x.cathode.liquid_carries_li & (x.cathode.wettability > 0)
+    sat = np.where(fills, cath.saturation, 0.0)
+    reached = reached_fraction(
+        sse_fraction=x.cathode_sse_fraction, active_fraction=x.cathode_active_fraction,
+        sse_radius=x.sse_particle_radius_cm, active_radius=x.particle_radius_cm,
+        contact_retention=st.solid_network_retention, liquid_fraction=sat * x.cathode_porosity,
+        wetted_share=wetted_area_share(sat))
     first_layer = np.minimum(1.0, 2.0 * x.particle_radius_cm / x.cathode_thickness_cm)
     u_surface = first_layer * np.minimum(1.0, cath.contact_fraction + cath.wetted_fraction)
-    u = u_surface + (1.0 - u_surface) * perc
+    u = u_surface + (1.0 - u_surface) * reached
     u_direct = (first_layer * cath.contact_fraction * (1.0 - x.cathode.network_share)
-                * (1.0 - perc))
+                * (1.0 - reached))
     return u, np.minimum(u_direct, u)
 
 
@@ -189,12 +205,20 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     an = interface_asr(x, "anode", st.anode, T)
     ca = interface_asr(x, "cathode", st.cathode, T)
     util, u_dir = cathode_utilization(x, ca, st)
+    # particles whose wetted surface the oxidized liquid has reconstructed lose that part
+    util = util * (1.0 - st.cathode.active_lost_fraction)
+    u_dir = np.minimum(u_dir, util)
     u_net = util - u_dir
     # the connected particles behind the network see its resistance, the directly
     # touched ones do not: the cycling model gets the utilization-weighted mean
     w = np.where(util > 0, u_net / np.maximum(util, 1e-300), 0.0)
     net = np.where(np.isfinite(ca.network_ohm_cm2), ca.network_ohm_cm2, 0.0)
-    ca = replace(ca, asr_ohm_cm2=ca.constriction_ohm_cm2 + w * net)
+    # the CEI of an oxidized pore liquid, for the liquid's share of the composite's ionic phase
+    liquid_vol = np.where(x.cathode.liquid_carries_li, ca.saturation * x.cathode_porosity, 0.0)
+    liquid_share = liquid_vol / np.maximum(liquid_vol + x.cathode_sse_fraction, 1e-12)
+    cei = cei_resistance_ohm_cm2(x, st, ca.saturation, util) * liquid_share
+    ca = replace(ca, asr_ohm_cm2=ca.constriction_ohm_cm2 + w * net + cei,
+                 components_ohm_cm2={**ca.components_ohm_cm2, "cathode_cei": cei})
     r_ct = contact_charge_transfer(x, T)
     ct = r_ct / (x.cathode_active_area_cm2_cm2 * np.maximum(u_net, 1e-9))
     with np.errstate(divide="ignore"):
@@ -230,7 +254,7 @@ def _advance_side(x: Inputs, side: str, st: SideState, dt_h: np.ndarray, T: np.n
     s: SideInputs = getattr(x, side)
     v = SideView(x, side, s, st, T, dt_h, strip_mAh_cm2, i_mA_cm2)
     updates: dict[str, np.ndarray] = {}
-    film = li_film = 0.0
+    film = li_film = direct_liquid = direct_li = 0.0
     for m in slot("growth", side):
         g: Growth = m.function(v)
         clash = updates.keys() & g.state.keys()
@@ -239,10 +263,12 @@ def _advance_side(x: Inputs, side: str, st: SideState, dt_h: np.ndarray, T: np.n
         updates.update(g.state)
         film = film + g.film_cm
         li_film = li_film + g.li_film_cm
+        direct_liquid = direct_liquid + g.liquid_cm3_cm2
+        direct_li = direct_li + g.li_mAh_cm2
     # films grown under the liquid consume it (volume of liquid per volume of film)
-    consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * v.wetted_fraction * film
+    consumed = st.liquid_consumed_cm3_cm2 + P.liquid_per_film_volume * v.wetted_fraction * film + direct_liquid
     # the SEI on Li stores Li taken from the metal (the SLEI's Li comes from the SSE)
-    li = st.li_consumed_mAh_cm2 + v.wetted_fraction * li_film * P.sei_li_capacity_mAh_cm3
+    li = st.li_consumed_mAh_cm2 + v.wetted_fraction * li_film * s.sei_li_mAh_cm3 + direct_li
     return replace(st, **updates, age_h=st.age_h + dt_h,
                    liquid_consumed_cm3_cm2=np.minimum(consumed, s.liquid_cm3_cm2), li_consumed_mAh_cm2=li)
 
@@ -273,7 +299,10 @@ def advance(x: Inputs, st: State, dt_h: np.ndarray | float, *, temperature_K=Non
     def breathe(m: np.ndarray) -> np.ndarray:
         return np.minimum(m, m_inf + (m - m_inf) * keep)
 
-    ca = replace(ca, contact_retention=breathe(ca.contact_retention))
+    # an in-situ polymer follows the breathing only partly: it loses contact by the same law
+    # (review §3.2; Koerver et al. 2017), where the electrode breathes (the cathode)
+    ca = replace(ca, contact_retention=breathe(ca.contact_retention),
+                 coverage_retention=np.where(x.cathode.ages, ca.coverage_retention * keep, ca.coverage_retention))
     return State(anode=an, cathode=ca, solid_network_retention=breathe(st.solid_network_retention))
 
 

@@ -122,9 +122,19 @@ class Liquid(Material):
     # Li+ transfer across liquid|SSE: desolvation-controlled activation energy
     transfer_activation_energy_eV: float
     contact_angle_deg: float
-    # what the liquid does at a Li surface it pre-wets (same vocabulary as reagents'
-    # effects), e.g. an SEI that keeps Li from reducing the SSE; sourced in `notes`
-    effects: list[str] = []
+    # composition for the interphase chemistry (lpt.interface.chemistry): solvents of the
+    # chemistry table by volume fraction of the solvent mixture, and the water content
+    solvents: dict[str, float] = {}
+    water_ppm: float | None = None
+    # Li⁺ transport (lpt.materials.transport): Li⁺ concentration (0 for a neat ionic
+    # liquid), transference number, salt diffusivity at 25 °C, and the VTF law
+    # σ = A exp(−B/(T − T0)) where the source gives one (else Arrhenius above)
+    li_concentration_mol_L: float | None = None
+    transference_number: float | None = None
+    salt_diffusivity_m2_s: float | None = None
+    vtf_A_S_cm: float | None = None
+    vtf_B_K: float | None = None
+    vtf_T0_K: float | None = None
 
 
 class Electrode(Material):
@@ -175,7 +185,15 @@ class Reagent(Material):
     flammable: bool = False
     heat_of_combustion_kJ_g: float | None = None
     cost_USD_kg: float | None = None
-    effects: list[str] = []
+    effects: list[str] = []   # what kind of reagent it is ("polymerizes"); its chemistry is in
+                              # lpt.interface.chemistry's reaction table, not here
+    # precursor: Li⁺ transport in the polymer it forms (as for liquids)
+    li_concentration_mol_L: float | None = None
+    transference_number: float | None = None
+    salt_diffusivity_m2_s: float | None = None
+    vtf_A_S_cm: float | None = None
+    vtf_B_K: float | None = None
+    vtf_T0_K: float | None = None
 
 
 _FILES: dict[str, type[Material]] = {

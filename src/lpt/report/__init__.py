@@ -4,8 +4,8 @@
 >>> write_report("examples/table1/latp_carbonate_lfp.toml", "out/report.html")
 
 Sections (their ``id`` attributes are stable, tests look for them): ``summary``,
-``screening``, ``asr``, ``eis``, ``voltage``, ``cycling``, ``metrics``, and with measured
-spectra ``measured``.  Every number comes from the API (screening, interface,
+``screening``, ``asr``, ``eis``, ``voltage``, ``cycling``, ``metrics``, with measured
+spectra ``measured``, and with a measured cycler file ``measured_cycling``.  Every number comes from the API (screening, interface,
 impedance.model, cycling life, metrics); this package only draws and lays out.
 """
 
@@ -200,8 +200,67 @@ def _measured_html(eis_files: list[str], model_spectrum: dict) -> str:
     return "".join(out)
 
 
+MG_PER_G = 1e3
+
+
+def measured_cycling(design: Design, cycling_file: str) -> dict:
+    """A cycler file per cycle in the model's units (mAh per g of the design's active
+    material: loading × area), and its first full cycle's discharge curve."""
+    from lpt.io.analysis import cycle_summary
+    from lpt.io.cycling import read_cycling
+
+    if design.cathode is None:
+        raise LptError(f"{cycling_file}: measured cycling is compared with a full cell; "
+                       f"{design.source} has no cathode.")
+    table = read_cycling(cycling_file)
+    summary = cycle_summary(table)
+    active_g = design.cathode.loading_mg_cm2 * design.area_cm2 / MG_PER_G
+    out = {"file": cycling_file, "cycle": summary["cycle"].to_numpy(),
+           "discharge_capacity_mAh_g": summary["discharge_capacity_mAh"].to_numpy() / active_g,
+           "coulombic_efficiency": summary["coulombic_efficiency"].to_numpy(),
+           "notes": list(summary.attrs.get("notes", [])), "active_mass_g": active_g}
+    full = summary.index[(summary["charge_capacity_mAh"] > 0) & (summary["discharge_capacity_mAh"] > 0)]
+    if len(full):
+        cyc = int(summary["cycle"].iat[full[0]])
+        rows = table[(table["cycle_count"] == cyc) & (table["current_ampere"] < 0)]
+        t = rows["test_time_second"].to_numpy(float)
+        i = -rows["current_ampere"].to_numpy(float)
+        q_mAh = np.concatenate([[0.0], np.cumsum(0.5 * (i[1:] + i[:-1]) * np.diff(t))]) / 3.6 if len(t) else t
+        out["curve"] = (cyc, q_mAh / active_g, rows["voltage_volt"].to_numpy(float))
+    return out
+
+
+def _measured_cycling_html(data: dict, measured: dict) -> str:
+    from lpt.report import plots
+    from lpt.report.html import esc, figure_to_img, table
+
+    life = data["life"].get("treated")
+    if life is None:
+        return '<p class="note">the simulation failed; nothing to compare with.</p>'
+    voltage = {}
+    if "curve" in measured:
+        cyc, q, v = measured["curve"]
+        voltage[f"measured, cycle {cyc}"] = (q, v)
+    for step in life["curves"].get(1, []):
+        q, v, kind = step
+        if "discharge" in str(kind).lower():
+            voltage["lpt (treated), cycle 1"] = (q, v)
+    n = min(len(measured["cycle"]), len(life["cycle"]))
+    rows = []
+    for k in range(min(n, 10)):
+        rows.append([int(measured["cycle"][k]), _fmt(float(measured["discharge_capacity_mAh_g"][k])),
+                     _fmt(float(life["discharge_capacity_mAh_g"][k])), _fmt(float(measured["coulombic_efficiency"][k]), 5),
+                     _fmt(float(life["coulombic_efficiency"][k]), 5)])
+    notes = "".join(f"<li>{esc(n)}</li>" for n in measured["notes"])
+    head = (f'<p>{esc(Path(measured["file"]).name)}: capacities per g of the design\'s active material '
+            f'({measured["active_mass_g"] * MG_PER_G:.4g} mg = loading × area).</p>')
+    return (head + figure_to_img(plots.measured_vs_model(measured, life, voltage), "measured cycling vs lpt")
+            + table(["cycle", "measured mAh g⁻¹", "lpt mAh g⁻¹", "measured CE", "lpt CE"], rows, {0, 1, 2, 3, 4})
+            + (f'<ul class="note">{notes}</ul>' if notes else ""))
+
+
 def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: int | None = None,
-                 data: dict | None = None) -> str:
+                 data: dict | None = None, cycling_file: str | None = None) -> str:
     """The HTML text of the report (``data``: what :func:`collect` returned, if at hand)."""
     from lpt.report import plots
     from lpt.report.html import esc, figure_to_img, page, table
@@ -248,16 +307,19 @@ def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: i
     if eis_files:
         sections.append(("measured", "Measured spectra: fit, DRT, Arrhenius",
                          _measured_html(list(eis_files), spectra["treated"])))
+    if cycling_file:
+        sections.append(("measured_cycling", "Measured cycling beside the model",
+                         _measured_cycling_html(data, measured_cycling(design, cycling_file))))
     return page(f"lpt report — {design.name}", f"source: {design.source}", sections)
 
 
 def write_report(design: Design | str | Path, out: str | Path, eis_files: list[str] | None = None,
-                 n_cycles: int | None = None) -> Path:
+                 n_cycles: int | None = None, cycling_file: str | None = None) -> Path:
     """Build the report of ``design`` (a Design or a TOML path) and write it atomically."""
     from lpt.fileio import write_text_atomic
 
     d = design if isinstance(design, Design) else load_design(design)
-    return write_text_atomic(out, build_report(d, eis_files, n_cycles), what="report")
+    return write_text_atomic(out, build_report(d, eis_files, n_cycles, cycling_file=cycling_file), what="report")
 
 
 __all__ = ["SECTION_IDS", "build_report", "collect", "summary_rows", "write_report"]

@@ -199,6 +199,32 @@ def cycling_panels(lives: dict[str, dict]) -> Figure:
     return fig
 
 
+def measured_vs_model(measured: dict, life: dict, voltage: dict) -> Figure:
+    """A measured cycling file on the model's axes: discharge capacity and coulombic
+    efficiency per cycle, and the first full cycle's voltage against capacity."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    c_meas, c_model = "black", COLORS["treated"]
+    axes[0].plot(measured["cycle"], measured["discharge_capacity_mAh_g"], "o", ms=3, color=c_meas, label="measured")
+    axes[0].plot(life["cycle"], life["discharge_capacity_mAh_g"], "-", color=c_model, label="lpt (treated)")
+    axes[1].plot(measured["cycle"], 100 * np.asarray(measured["coulombic_efficiency"]), "o", ms=3, color=c_meas,
+                 label="measured")
+    axes[1].plot(life["cycle"], 100 * np.asarray(life["coulombic_efficiency"]), "-", color=c_model,
+                 label="lpt (treated)")
+    for label, (q, v) in voltage.items():
+        axes[2].plot(q, v, "-" if label.startswith("lpt") else ".", ms=2, color=c_model if label.startswith("lpt")
+                     else c_meas, label=label)
+    axes[0].set_ylabel("discharge capacity (mAh g⁻¹)")
+    axes[1].set_ylabel("coulombic efficiency (%)")
+    axes[2].set(xlabel="capacity (mAh g⁻¹)", ylabel="voltage (V)")
+    for ax in axes[:2]:
+        ax.set_xlabel("cycle")
+    for ax in axes:
+        ax.legend(fontsize=7)
+    axes[0].set_ylim(bottom=0)
+    fig.tight_layout()
+    return fig
+
+
 def drt_plot(drts: dict[str, object]) -> Figure:
     """γ(τ) of each measured spectrum (DRTResult)."""
     fig, ax = plt.subplots(figsize=(6, 3.6))

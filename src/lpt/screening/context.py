@@ -245,10 +245,13 @@ def pair(side: Side, what: str, other: str) -> str:
 
 
 def is_superbase(additive: Reagent | None) -> bool:
-    """n-BuLi, or any additive the knowledge base says lithiates a Li+/H+-exchanged garnet."""
+    """An additive whose reaction in the chemistry table relithiates a Li+/H+-exchanged
+    garnet (a proton scavenger: n-BuLi)."""
+    from lpt.interface.chemistry.tables import reactants
+
     if additive is None:
         return False
-    return additive.id.lower() == "nbuli" or "removes_proton_exchange_layer" in additive.effects
+    return bool(reactants()["additive"].get(additive.id, {}).get("scavenges_protons"))
 
 
 def is_acidic(reagent: Reagent | None) -> bool:

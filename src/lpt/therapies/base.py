@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lpt import materials
+from lpt.constants import REFERENCE_TEMPERATURE_K, ZERO_CELSIUS_K
+from lpt.materials.transport import film_inputs
 from lpt.errors import LptError, did_you_mean
 from lpt.parameters import Parameters, parameters
 
@@ -31,7 +33,6 @@ class SideContext:
     precursor: Any = None
     reagent: Any = None
     numbers: Mapping[str, np.ndarray] = field(default_factory=dict)
-    effects: tuple[str, ...] = ()     # declared effects of the additive (and, on Li, the liquid)
 
     @property
     def parameters(self) -> Parameters:
@@ -44,10 +45,23 @@ class SideContext:
 
     @property
     def sse_class(self) -> str:
-        """SSE class of the SLEI table: garnets (Li2CO3/LiOH-covered) apart from other oxides."""
-        sse = self.sse
-        return {"sulfide": "sulfide", "polymer": "polymer", "composite": "polymer"}.get(
-            sse.chemistry, "garnet" if sse.family == "garnet" else "oxide")
+        """SSE class of the desolvation (SLEI) table; what a liquid does to the surface
+        beyond desolvation is chemistry (:func:`lpt.interface.chemistry.slei_films`)."""
+        return {"sulfide": "sulfide", "polymer": "polymer", "composite": "polymer"}.get(self.sse.chemistry, "oxide")
+
+    @property
+    def composition(self):
+        """The liquid (with its additive) as the chemistry engine sees it, or None."""
+        from lpt.interface.chemistry import liquid_composition
+
+        return None if self.liquid is None else liquid_composition(self.liquid, self.additive)
+
+    @property
+    def temperature_K(self) -> np.ndarray:
+        """The group's design temperatures (25 °C where no numbers were given)."""
+        if "temperature_C" not in self.numbers:
+            return np.asarray(REFERENCE_TEMPERATURE_K)
+        return self.numbers["temperature_C"] + ZERO_CELSIUS_K
 
     def number(self, key: str) -> np.ndarray:
         """A number of this interface's table (e.g. ``loading_uL_cm2``) for the group's rows."""
@@ -64,8 +78,7 @@ class Therapy:
     separates: ClassVar[bool] = True        # something sits between electrode and SSE
     liquid_touches: ClassVar[bool] = False  # a liquid touches electrode and SSE at assembly
     consumed: ClassVar[bool] = False        # it reacts away with time (lasts while the liquid lasts)
-    liquid_effects: ClassVar[bool] = False  # its liquid stays liquid on Li, so the liquid's
-                                            # declared effects act there
+    liquid_effects: ClassVar[bool] = False  # its liquid stays liquid on Li and reacts with it
 
     def side_inputs(self, ctx: SideContext) -> dict[str, Any]:
         """Interface-model side inputs this therapy sets (the rest keep the dry values)."""
@@ -108,15 +121,8 @@ def side_context(design: Any, side: str, numbers: Mapping[str, np.ndarray] | Non
     iface = design.interfaces[side]
     records = {key: materials.get(getattr(iface, key)) if getattr(iface, key) else None for key in MATERIAL_KEYS}
     electrode = materials.get(design.anode.material if side == "anode" else design.cathode.material)
-    effects: list[str] = []
-    if records["additive"] is not None:
-        effects += records["additive"].effects
-    ctx = SideContext(side=side, interface=iface, sse=materials.get(design.electrolyte.material),
-                      electrode=electrode, numbers=numbers or {}, **records)
-    therapy = get(iface.therapy)
-    if records["liquid"] is not None and ctx.is_li and therapy.liquid_effects:
-        effects += records["liquid"].effects
-    return SideContext(**{**ctx.__dict__, "effects": tuple(effects)})
+    return SideContext(side=side, interface=iface, sse=materials.get(design.electrolyte.material),
+                       electrode=electrode, numbers=numbers or {}, **records)
 
 
 # --- what a liquid (or monomer) in contact fills, shared by wetting and polymerization ------
@@ -124,33 +130,37 @@ def side_context(design: Any, side: str, numbers: Mapping[str, np.ndarray] | Non
 def liquid_contact_inputs(ctx: SideContext) -> dict[str, Any]:
     """The liquid path of an interface whose liquid touches electrode and SSE.
 
-    Li⁺ transfer across liquid|SSE (SLEI + desolvation) from the ``[slei]`` table by SSE
-    class × liquid class, the liquid's conductivity and wetting; at Li the SEI of the
-    liquid's anion (docs/model.md §1.3).
+    Li⁺ transfer across liquid|SSE: desolvation from the ``[slei]`` table by SSE class ×
+    liquid class, plus the films the liquid grows on that SSE's surface (chemistry engine:
+    carbonate on a H⁺-exchanged garnet, HF on oxides, solvent on thiophosphates); a proton
+    scavenger relithiates the garnet surface (no exchange layer).  At Li, the SEI the
+    liquid forms from its composition: resistance, Wagner growth, Li stored, and the Li
+    lost per plated charge (docs/model.md §1.4, §1.6).
     """
-    P, liquid = ctx.parameters, ctx.liquid
-    # n-BuLi strips the Li2CO3/LiOH layer: the garnet then behaves as any oxide
-    cls = ctx.sse_class
-    if cls == "garnet" and "removes_proton_exchange_layer" in ctx.effects:
-        cls = "oxide"
-    slei = P.slei[f"{cls}.{liquid.liquid_class}"]
+    from lpt.interface.chemistry import coulombic_efficiency, scavenges_protons, sei_growth, slei_films
+
+    P, liquid, comp = ctx.parameters, ctx.liquid, ctx.composition
+    slei = P.slei[f"{ctx.sse_class}.{liquid.liquid_class}"]
+    films = slei_films(ctx.sse, comp)
     row = dict(
         wettability=max(0.0, math.cos(math.radians(liquid.contact_angle_deg))),
         film_sigma_S_cm=liquid.conductivity_S_cm,
         film_Ea_eV=liquid.conductivity_activation_energy_eV,
-        transfer_r0_ohm_cm2=slei.r0_ohm_cm2, transfer_growth_ohm2_cm4_h=slei.growth_ohm2_cm4_h,
+        transfer_r0_ohm_cm2=slei.r0_ohm_cm2 + sum(f.resistance_ohm_cm2 for f in films),
+        transfer_growth_ohm2_cm4_h=slei.growth_ohm2_cm4_h + sum(f.growth_ohm2_cm4_h for f in films),
         transfer_Ea_eV=liquid.transfer_activation_energy_eV,
     )
+    if scavenges_protons(comp):
+        row["contamination"] = False
+    # the film's steady Li⁺ conductance t⁺κ(T); a neat ionic liquid blocks Li⁺
+    row.update(film_inputs(liquid, ctx.temperature_K), oxidation_onset_V=liquid.window_high_V)
     if ctx.is_li:
-        sei = P.sei[liquid.anion]
-        r0, k = sei.r0_ohm_cm2, sei.growth_ohm2_cm4_h
-        if liquid.cation == "imidazolium":
-            k += P.imidazolium_extra_ohm2_cm4_h
-        if not liquid.salt:
-            r0 += P.no_li_salt_extra_ohm_cm2
-        if "lif_rich_sei" in ctx.effects:
-            r0, k = 0.5 * r0, 0.5 * k
-        row.update(sei_r0_ohm_cm2=r0, sei_growth_ohm2_cm4_h=k)
+        g = sei_growth(comp)
+        row.update(sei_r0_ohm_cm2=g.resistance0_ohm_cm2,
+                   # R = L / sigma_i, L^2 = L0^2 + 2 k t  ->  R^2 = R0^2 + (2 k / sigma_i^2) t
+                   sei_growth_ohm2_cm4_h=2.0 * g.rate_cm2_h / g.ionic_S_cm ** 2,
+                   sei_li_mAh_cm3=g.li_capacity_mAh_cm3,
+                   li_loss_per_mAh=1.0 - coulombic_efficiency(comp))
     return row
 
 

@@ -1,14 +1,18 @@
 """In-situ polymerization: a monomer (with or without a liquid electrolyte) wets the
 interface and is polymerized in place (review §3.2).
 
-The polymer fills what the monomer wetted, conducts at the polymer's conductivity, does
-not react further and follows volume changes; the unconverted monomer stays liquid.
+The polymer fills what the monomer wetted (not the solid contacts), conducts at the
+polymer's conductivity, does not react further, and loses contact with the electrode as
+it breathes (review §3.2: the physical adhesion of an in-situ polymer "cannot guarantee
+... to avoid solid separation during the entire lifecycle"; docs/model.md §4); the
+unconverted monomer stays liquid.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from lpt.materials.transport import film_inputs
 from lpt.therapies.base import SideContext, Therapy, liquid_contact_inputs, liquid_deposit, register
 
 
@@ -33,12 +37,22 @@ class Polymerization(Therapy):
             wettability=max(row.get("wettability", 0.0), 0.9),  # monomers are low-viscosity, wetting
             film_sigma_S_cm=pre.polymer_conductivity_S_cm,
             film_Ea_eV=pre.polymer_activation_energy_eV,
+            liquid_carries_li=True,
             transfer_r0_ohm_cm2=P.polymer_transfer_ohm_cm2, transfer_growth_ohm2_cm4_h=0.0,
             transfer_Ea_eV=P.polymer_transfer_activation_energy_eV,
-            sei_growth_ohm2_cm4_h=0.0, blocks_reduction=True,
+            sei_growth_ohm2_cm4_h=0.0, li_loss_per_mAh=0.0, ages=True,
         )
+        # the polymer's steady Li⁺ conductance t⁺κ(T) where its transport is known
+        row.update(film_inputs(pre, ctx.temperature_K))
         if ctx.is_li:
-            row["sei_r0_ohm_cm2"] = P.sei["TFSI"].r0_ohm_cm2
+            # the polymer holds a Li salt (LiTFSI in the common recipes); its SEI on Li is
+            # the salt's, under the polymer's wetted area only: solid contacts keep the
+            # SSE's own interphase
+            from lpt.interface.chemistry import composition, sei_growth
+
+            g = sei_growth(composition("polymer electrolyte", salt_anion="TFSI", salt_mol_L=1.0,
+                                       solvents_volume={"DOL": 1.0}))
+            row["sei_r0_ohm_cm2"] = g.resistance0_ohm_cm2
         return row
 
     def deposit(self, ctx: SideContext) -> dict[str, Any]:

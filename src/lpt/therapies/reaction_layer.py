@@ -20,10 +20,16 @@ class ReactionLayer(Therapy):
     allowed_keys = frozenset({"baseline"})
 
     def side_inputs(self, ctx: SideContext) -> dict[str, Any]:
+        from lpt.interface.chemistry.tables import species
+
         rea = ctx.reagent
-        # t / σ: nm → cm is 1e-7
+        # t / σ: nm → cm is 1e-7.  The layer covers the electrode; the SSE's reduction behind
+        # it needs electrons through it, at its product's electronic conductivity
+        product = species().get(rea.product or "")
         return dict(layer_ohm_cm2=ctx.number("thickness_nm") * 1e-7 / rea.layer_conductivity_S_cm,
-                    layer_Ea_eV=rea.layer_activation_energy_eV, blocks_reduction=True, contamination=False)
+                    layer_Ea_eV=rea.layer_activation_energy_eV, contamination=False,
+                    cover_cm=ctx.number("thickness_nm") * 1e-7,
+                    cover_sigma_e_S_cm=product.electronic_conductivity_S_cm if product else 0.0)
 
     def deposit(self, ctx: SideContext) -> dict[str, Any]:
         rea = ctx.reagent

@@ -26,11 +26,17 @@ class Wetting(Therapy):
         row = liquid_contact_inputs(ctx)
         # 1 µL cm⁻² = 1e-3 cm³ cm⁻²
         row.update(liquid_cm3_cm2=ctx.number("loading_uL_cm2") * 1e-3, consumes=True)
-        if ctx.is_li and "blocks_sse_reduction" in ctx.effects:
-            # Li pre-wetted by a liquid whose SEI keeps it from reducing the SSE: that SEI
-            # also sits on the solid contact spots (Li|SEI|SSE), as a fixed layer
+        if ctx.is_li:
+            # Li reacts with the liquid within milliseconds (review §2.2.1, ref [68]), before
+            # it is pressed on the SSE: its SEI also sits on the solid contact spots
+            # (Li|SEI|SSE), in series there, and the SSE's reduction behind it needs
+            # electrons through it (docs/model.md §1.6)
+            from lpt.interface.chemistry import sei_growth
+
+            g = sei_growth(ctx.composition)
             row.update(layer_ohm_cm2=row["sei_r0_ohm_cm2"],
-                       layer_Ea_eV=ctx.parameters.interphase_activation_energy_eV)
+                       layer_Ea_eV=ctx.parameters.interphase_activation_energy_eV,
+                       cover_cm=g.initial_cm, cover_sigma_e_S_cm=g.electronic_S_cm)
         return row
 
     def deposit(self, ctx: SideContext) -> dict[str, Any]:

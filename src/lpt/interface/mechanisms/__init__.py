@@ -27,6 +27,7 @@ from lpt.interface.mechanisms.registry import (
     SideView, mechanism, slot, unregister,
 )
 from lpt.interface.mechanisms import contact, growth, li_metal, liquid, solid  # noqa: F401  (registers)
+from lpt.interface.mechanisms import cathode_oxidation  # noqa: F401  (registers)
 
 __all__ = ["DOUBLE_LAYER_CAPACITANCE_F_CM2", "FILM_CAPACITANCE_F_CM2", "Growth", "MECHANISMS", "Mechanism",
            "SLOTS", "SideView", "mechanism", "slot", "unregister"]

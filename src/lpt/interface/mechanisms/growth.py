@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from lpt.constants import arrhenius
+from lpt.interface.chemistry.growth import interphase_thickness_cm
 from lpt.interface.mechanisms.registry import Growth, SideView, mechanism
 
 
@@ -37,21 +38,28 @@ def sei_growth(v: SideView) -> Growth:
     return Growth({"sei_r2": r2}, film_cm=film, li_film_cm=film)
 
 
-@mechanism("growth", reference="Fang et al., Nature 572 (2019) 511 (SEI Li⁺ vs dead Li per cycle)")
+@mechanism("growth", reference="Fang et al., Nature 572 (2019) 511 (SEI Li⁺ vs dead Li per cycle); "
+           "lpt.interface.chemistry coulombic efficiency")
 def fresh_sei(v: SideView) -> Growth:
-    """Fresh Li exposed by plating/stripping under the liquid re-forms SEI (linear per
-    charge); it is shed with dead Li, so it consumes liquid and Li without adding resistance."""
+    """Fresh Li exposed by plating/stripping under the liquid re-forms SEI: the Li lost per
+    cycle is (1 − CE) of the Li cycled, CE from the liquid's SEI (chemistry engine); it is
+    shed with dead Li, so it consumes liquid and Li without adding resistance."""
     s = v.inputs
-    film = np.where(v.wet & s.consumes & s.is_li,
-                    v.parameters.sei_per_cycle_nm_per_mAh_cm2 * 1e-7 * v.strip_mAh_cm2, 0.0)
+    li_mAh_cm2 = np.where(v.wet & s.consumes & s.is_li, s.li_loss_per_mAh * v.strip_mAh_cm2, 0.0)
+    film = np.where(s.sei_li_mAh_cm3 > 0, li_mAh_cm2 / np.maximum(s.sei_li_mAh_cm3, 1e-12), 0.0)
     return Growth(film_cm=film, li_film_cm=film)
 
 
-@mechanism("growth", reference="Wenzel et al., Chem. Mater. 28 (2016) 2400")
+@mechanism("growth", reference="Wagner, Z. Phys. Chem. B 21 (1933) 25; Wenzel et al., Chem. Mater. 28 (2016) 2400; "
+           "Aktekin et al., Nat. Commun. 14 (2023)")
 def mixed_conducting_interphase(v: SideView) -> Growth:
-    """A mixed-conducting interphase keeps growing on the solid contacts, R² += 2 k t."""
+    """The SSE's interphase on the solid contacts grows by Wagner's law from its ambipolar
+    conductivity, behind whatever covers the electrode (an insulating SEI or designed layer
+    lets few electrons through); the Li it takes comes from the metal."""
     P, s, st = v.parameters, v.inputs, v.state
     g = arrhenius(P.interphase_activation_energy_eV, v.temperature_K)
-    mci = (s.interphase == 2) & ~s.blocks_reduction
-    return Growth({"interphase_r2": np.where(mci, st.interphase_r2 + 2.0 * P.mci_growth_ohm2_cm4_h * g * v.dt_h,
-                                             st.interphase_r2)})
+    L = interphase_thickness_cm(st.interphase_cm, s.interphase_ambipolar_S_cm * g, s.interphase_molar_volume_cm3_mol,
+                                s.interphase_driving_V, v.dt_h, s.cover_cm, s.cover_sigma_e_S_cm * g)
+    li = v.contact_fraction * (L - st.interphase_cm) * s.interphase_li_mAh_cm3
+    return Growth({"interphase_cm": L}, li_mAh_cm2=li)
+

@@ -64,7 +64,8 @@ class SideView:
     @cached_property
     def wetted_fraction(self) -> np.ndarray:
         """The liquid covers, of the area not in solid contact, what it wets and fills."""
-        return (1.0 - self.contact_fraction) * self.inputs.wettability * self.saturation
+        return ((1.0 - self.contact_fraction) * self.inputs.wettability * self.saturation
+                * self.state.coverage_retention)
 
     @cached_property
     def wet(self) -> np.ndarray:
@@ -77,12 +78,16 @@ class Growth:
 
     ``state``: new values of :class:`~lpt.interface.model.SideState` fields (each field
     is owned by one law per side); ``film_cm``: film grown under the liquid, which
-    consumes liquid; ``li_film_cm``: the part of it that stores Li taken from the metal.
+    consumes liquid; ``li_film_cm``: the part of it that stores Li taken from the metal;
+    ``li_mAh_cm2``: Li taken from the metal elsewhere (per geometric area), e.g. by the
+    SSE's interphase on the solid contacts.
     """
 
     state: dict[str, np.ndarray] = field(default_factory=dict)
     film_cm: np.ndarray | float = 0.0
     li_film_cm: np.ndarray | float = 0.0
+    liquid_cm3_cm2: np.ndarray | float = 0.0   # liquid consumed per geometric area (films
+    li_mAh_cm2: np.ndarray | float = 0.0       # inside the cathode) and the Li they bind
 
 
 @dataclass(frozen=True)

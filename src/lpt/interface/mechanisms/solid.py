@@ -15,9 +15,11 @@ _FILM = dict(capacitance_F_cm2=FILM_CAPACITANCE_F_CM2, cpe_alpha=FILM_CPE_ALPHA)
 
 @mechanism("solid", **_FILM, reference="Wenzel et al., Chem. Mater. 28 (2016) 2400; Solid State Ionics 318 (2018) 102")
 def interphase(v: SideView) -> np.ndarray:
-    """The interphase the SSE forms with the electrode (passivating film or growing MCI)."""
+    """The interphase the SSE forms with the electrode: thickness / its Li⁺ conductivity
+    (chemistry engine; passivating or growing, docs/model.md §1.6)."""
     g = arrhenius(v.parameters.interphase_activation_energy_eV, v.temperature_K)
-    return np.sqrt(v.state.interphase_r2) / g
+    sigma = v.inputs.interphase_sigma_S_cm * g
+    return np.where(np.isfinite(sigma), v.state.interphase_cm / sigma, 0.0)
 
 
 @mechanism("solid", **_FILM, reference="Sharafi et al., Chem. Mater. 29 (2017) 7961")
