@@ -45,6 +45,24 @@ def test_coulombic_efficiency_is_null_only_where_a_cycle_emptied_charge_stored_b
     np.testing.assert_allclose(ce[[0, 1, 4]], [0.99, 2.0, 0.0])
 
 
+
+def test_a_protocol_number_that_is_not_finite_is_one_sentence_naming_the_step():
+    """float("1e309") is infinity: a 1e309C charge ended as a silent "short_circuit"."""
+    import pytest
+
+    from lpt.cycling.protocol import parse_protocol
+    from lpt.errors import LptError
+    from lpt.symmetric.protocol import parse_symmetric_protocol
+
+    for text in ("Charge at 1e309C until 4.0 V", "Discharge at C/1e-309 until 2.5 V",
+                 "Charge at 1C for 1e309 hours", "Charge at 1C for 1e305 hours", "Hold at 1e309 V until C/20"):
+        with pytest.raises(LptError, match="protocol step 1 .*finite|outside 0 to 10 V"):
+            parse_protocol(text)
+    with pytest.raises(LptError, match="finite"):
+        parse_symmetric_protocol("Plate at 1e309 mA cm-2 for 1 hour; Strip at 0.1 mA cm-2 for 1 hour")
+    assert_one_sentence(cli("simulate", DESIGN, "--cycles", "1", "--json", "--protocol",
+                            "Charge at 1e309C until 4.0 V; Discharge at 1C until 2.5 V"), "--protocol", "finite")
+
 # --- design keys that would do nothing ---------------------------------------------------
 
 def test_an_unknown_current_collector_is_refused_by_every_command_not_only_by_the_accounting(tmp_path):
@@ -290,3 +308,62 @@ def test_a_sweep_manifest_with_a_size_lpt_never_writes_is_refused_in_one_sentenc
         (out / "sweep.json").write_text(json.dumps(good).replace(f'"n_designs": {good["n_designs"]}',
                                                                  f'"n_designs": {bad}'))
         assert_one_sentence(cli("sweep", "pareto", out, "--json"), "not a sweep manifest written by lpt")
+
+
+# --- long and huge inputs ------------------------------------------------------------------------
+
+def test_a_long_cc_cv_run_shows_its_progress_and_time_left_and_stops_on_ctrl_c():
+    """100000 cycles of a 5-step CC-CV protocol run for about half an hour: on a
+    terminal the bar counts cycles and says the time left; Ctrl-C ends it with 130."""
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_reliability_cli import SRC
+
+    protocol = ("Charge at 0.5C until 4.0 V; Hold at 4.0 V until C/20; Rest for 10 minutes; "
+                "Discharge at 1C until 2.5 V; Rest for 10 minutes")
+    env = dict(os.environ, PYTHONPATH=f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", COLUMNS="120")
+    master, slave = pty.openpty()  # stderr is a terminal, as for a user
+    proc = subprocess.Popen([sys.executable, "-m", "lpt.cli", "simulate", str(DESIGN), "--cycles", "100000",
+                             "--protocol", protocol, "--json"], stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen, start = b"", time.monotonic()
+    while time.monotonic() - start < 45 and not (b"left" in seen and seen.count(b"/100000") >= 2):
+        if select.select([master], [], [], 0.5)[0]:  # until the bar has been drawn twice
+            seen += os.read(master, 1 << 16)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            seen += os.read(master, 1 << 16)
+        except OSError:
+            break
+    os.close(master)
+    text = seen.decode(errors="replace")
+    assert proc.returncode == 130 and out == b""
+    assert "/100000" in text and "left" in text, text[-300:]
+    assert "interrupted by SIGINT" in text
+
+
+def test_a_spectrum_of_more_points_than_an_analyser_records_is_refused_at_once(tmp_path):
+    """A KK test of 10⁶ points took 150 s and 4.6 GB (10⁵: 24 s, 0.7 GB); the DRT of
+    10⁶ points once asked for 24 GB. Every command that reads measured spectra refuses
+    more than 100000 points in one spectrum before any analysis."""
+    import time
+
+    from lpt.io.spectrum import MAX_POINTS
+
+    f = np.logspace(-2, 6, MAX_POINTS + 1)
+    z = 10 + 100 / (1 + 2j * np.pi * f * 1e-4)
+    big = tmp_path / "big.csv"
+    np.savetxt(big, np.c_[f, z.real, z.imag], delimiter=",")
+    for command in (["eis", "validate"], ["eis", "drt"], ["eis", "fit", "--circuit", "R0-p(R1,C1)"]):
+        t0 = time.perf_counter()
+        assert_one_sentence(cli(*command[:2], big, *command[2:], "--json"), "100,001 points", "100,000")
+        assert time.perf_counter() - t0 < 20

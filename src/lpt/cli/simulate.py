@@ -22,7 +22,7 @@ def simulate(
 ) -> None:
     """Capacity, coulombic efficiency and interface resistance per cycle, and why the run ended."""
     use_parameters(parameters)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from lpt.cycling.life import simulate_designs
     from lpt.design import load_design
@@ -42,6 +42,7 @@ def simulate(
         raise LptError(f"--capacity-threshold must be between 0 and 1, got {capacity_threshold:g}.")
     err = err_console()
     with Progress(TextColumn("cycling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("left"), TimeRemainingColumn(),
                   console=err, transient=True, disable=n < 200 or not err.is_terminal) as bar:
         task = bar.add_task("cycles", total=n)
         try:

@@ -55,6 +55,9 @@ MAX_ABS_Z_OHM = 1e15
 MAX_FREQUENCY_HZ = 1e12
 MIN_ABS_Z_OHM = 1e-12   # of a non-zero point (an exact zero gets its own sentence where it matters)
 MIN_FREQUENCY_HZ = 1e-8
+# Points of one spectrum: analysers record tens to a few thousand; a KK test of 10⁶
+# points takes minutes and gigabytes.
+MAX_POINTS = 100_000
 
 
 def check_measurable(spectrum: "Spectrum") -> "Spectrum":
@@ -62,6 +65,9 @@ def check_measurable(spectrum: "Spectrum") -> "Spectrum":
     measure; else one :class:`LptError` sentence naming the file and the ranges. The
     commands that analyse measured spectra (``eis``, ``report --eis``, ``calibrate``)
     call it on everything they read."""
+    if len(spectrum.z) > MAX_POINTS:
+        raise LptError(f"{spectrum.source}: {len(spectrum.z):,} points in one spectrum, more than the {MAX_POINTS:,} "
+                       f"an impedance analyser records; check that the file is one spectrum (or thin it).")
     abs_z = np.abs(spectrum.z)
     big_z, big_f = float(np.max(abs_z)), float(np.max(spectrum.frequency_Hz))
     small_z = float(np.min(abs_z[abs_z > 0], initial=np.inf))
