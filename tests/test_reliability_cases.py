@@ -156,7 +156,7 @@ def test_a_named_pipe_or_dev_zero_is_refused_by_every_reader_before_it_is_opened
                               "--out", tmp_path / "c.toml"], "spectrum"),
         "cycler file": (["data", "summarize", "{f}", "--json"], "cycling"),
     }
-    for use, (argv, what) in uses.items():
+    for argv, what in uses.values():
         for given, kind in ((fifo, "named pipe"), (Path("/dev/zero"), "character device")):
             args = [given if a == "{f}" else a for a in argv]
             assert_one_sentence(_cli_with_timeout(fifo, *args), str(given), kind, f"{what} file")

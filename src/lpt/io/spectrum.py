@@ -60,7 +60,7 @@ MIN_FREQUENCY_HZ = 1e-8
 MAX_POINTS = 100_000
 
 
-def check_measurable(spectrum: "Spectrum") -> "Spectrum":
+def check_measurable(spectrum: Spectrum) -> Spectrum:
     """``spectrum`` if its |Z| and frequencies are ones an impedance analyser can
     measure; else one :class:`LptError` sentence naming the file and the ranges. The
     commands that analyse measured spectra (``eis``, ``report --eis``, ``calibrate``)
