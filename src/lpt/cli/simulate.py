@@ -68,13 +68,17 @@ def simulate(
     t = Table(show_header=True)
     for col in ("cycle", "discharge mAh g⁻¹", "CE", "ASR anode Ω cm²", "ASR cathode Ω cm²", "liquid left"):
         t.add_column(col, justify="right")
-    show = sorted({0, 1, len(cyc) // 4, len(cyc) // 2, 3 * len(cyc) // 4, len(cyc) - 1} & set(range(len(cyc))))
-    for k in show:
+    for k in _sample_cycles(len(cyc)):
         c = cyc[k]
         t.add_row(str(c["cycle"]), f"{c['discharge_capacity_mAh_g']:.1f}", _ce(c["coulombic_efficiency"]),
                   f"{c['asr_anode_ohm_cm2']:.1f}", f"{c['asr_cathode_ohm_cm2']:.1f}",
                   f"{c['liquid_remaining_fraction']:.1%}")
     con.print(t)
+
+
+def _sample_cycles(n: int) -> list[int]:
+    """The rows a table shows of n cycles: first two, quarters and the last."""
+    return sorted({0, 1, n // 4, n // 2, 3 * n // 4, n - 1} & set(range(n)))
 
 
 def _ce(value: float) -> str:
@@ -108,8 +112,7 @@ def _simulate_symmetric(d, cycles, protocol, temperature_c, untreated, as_json) 
     t = Table(show_header=True)
     for col in ("cycle", "i mA cm⁻²", "overpotential mV", "ASR Ω cm²", "ASR counter Ω cm²", "contact"):
         t.add_column(col, justify="right")
-    show = sorted({0, 1, len(cyc) // 4, len(cyc) // 2, 3 * len(cyc) // 4, len(cyc) - 1} & set(range(len(cyc))))
-    for k in show:
+    for k in _sample_cycles(len(cyc)):
         c = cyc[k]
         t.add_row(str(c["cycle"]), f"{c['current_mA_cm2']:.3g}", f"{1e3 * c['overpotential_V']:.1f}",
                   f"{c['asr_anode_ohm_cm2']:.1f}", f"{c['asr_counter_ohm_cm2']:.1f}", f"{c['contact_fraction']:.3f}")
