@@ -7,7 +7,10 @@ Names:
   (``li_contact_hardness_MPa``), table rows by their path
   (``slei.garnet.carbonate.r0_ohm_cm2``, ``sei.PF6.growth_ohm2_cm4_h``) and the scalars
   of the ``[sei]`` table as ``sei.<key>``;
-* knowledge-base values as ``materials.<id>.<field>`` (``materials.LLZO.conductivity_S_cm``).
+* knowledge-base values as ``materials.<id>.<field>`` (``materials.LLZO.conductivity_S_cm``);
+* the chemistry engine's cited numbers as ``chemistry.species.<species>.<field>``
+  (``chemistry.species.LiF.ionic_conductivity_S_cm``) and
+  ``chemistry.<section>.<name>.<field>`` (``chemistry.sse.LGPS.resistance_growth_ohm2_cm4_h``).
 
 A status becomes a prior width on ln(value) (:data:`PRIOR_SIGMA_LN`): a literature
 value is known to a factor ~2, a derived one to ~3, an estimate to ~10.
@@ -31,7 +34,7 @@ PRIOR_SIGMA_LN = {"literature": math.log(2.0), "derived": math.log(3.0), "estima
                   "calibrated": math.log(2.0)}
 
 # unit suffixes of lpt's names, longest first (the unit is in every name)
-_UNITS = ("ohm2_cm4_h", "nm_per_mAh_cm2", "mAh_cm3", "mAh_cm2", "mA_cm2", "ohm_cm2", "ohm_cm", "S_cm",
+_UNITS = ("ohm2_cm4_h", "nm_per_mAh_cm2", "g_mol", "mAh_cm3", "mAh_cm2", "mA_cm2", "ohm_cm2", "ohm_cm", "S_cm",
           "g_cm3", "kJ_g", "USD_kg", "mPa_s", "uL_cm2", "cm2_s", "m2_s", "mol_L", "percent", "hours", "MPa",
           "GPa", "eV", "um", "nm", "deg", "C", "V", "K", "h")
 
@@ -104,10 +107,18 @@ def design_material_ids(design) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _chemistry_parameters() -> list[ParameterInfo]:
+    from lpt.interface.chemistry.tables import cited_numbers
+
+    return [ParameterInfo(name, value, unit_of(key), status if status in PRIOR_SIGMA_LN else "estimate", source)
+            for name, value, key, status, source in cited_numbers()]
+
+
 def catalog(design=None) -> list[ParameterInfo]:
-    """Every parameter the model reads (for ``design``: the global ones and its materials')."""
+    """Every parameter the model reads (for ``design``: the global ones, its materials'
+    and the chemistry engine's)."""
     ids = design_material_ids(design) if design is not None else list(materials.load_all())
-    return _global_parameters() + _material_parameters(ids)
+    return _global_parameters() + _material_parameters(ids) + _chemistry_parameters()
 
 
 def lookup(names: Iterable[str], design=None) -> list[ParameterInfo]:

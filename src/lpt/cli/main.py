@@ -134,7 +134,7 @@ def _run(command, argv: list[str]) -> int:
 # Options that take several values after one flag, as docs/cli.md writes them
 # (``--fit A B``): click takes one value per flag, so they are spread out first
 # (``--fit A --fit B``). Values run to the next token that starts with "--".
-MULTI_VALUE_OPTIONS = {"calibrate": ("--fit", "--eis", "--temperatures-c"),
+MULTI_VALUE_OPTIONS = {"calibrate": ("--fit", "--eis", "--temperatures-c", "--cycling", "--profile"),
                        "ccd": ("--pressure-mpa", "--temperature-c")}
 
 

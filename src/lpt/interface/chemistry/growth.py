@@ -36,6 +36,7 @@ import math
 import numpy as np
 from dataclasses import dataclass
 
+from lpt import overrides
 from lpt.constants import F_C_MOL, SECONDS_PER_HOUR
 from lpt.interface.chemistry.inventory import Composition, Interphase, reduction_interphase
 from lpt.interface.chemistry.properties import MAH_PER_MOL, LayerProperties, layer_properties, series
@@ -112,6 +113,7 @@ def _sei_growth(c: Composition) -> Growth:
     E = driving_voltage(ip)
     whole = ip.whole
     k = wagner_rate_cm2_h(whole.molar_volume_cm3_per_mol_li, ambipolar(sig_i, sig_e), E)
+    P = parameters()
     L0 = math.sqrt((P.sei_tunnelling_thickness_nm * 1e-7) ** 2 + 2.0 * k * P.mci_assembly_hours)
     return Growth(whole, sig_i, sig_e, k, E, L0, whole.li_capacity_mAh_cm3)
 
@@ -160,9 +162,15 @@ def _without_unformed_metals(products: dict[str, float], potential_V: float) -> 
 P_FORM = {"LiGe": 0.5, "LiSn": 0.6, "Ti3Phase": 1.8}
 
 
-@functools.cache
 def sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: float = 0.0) -> Growth | None:
     """The interphase an SSE forms with a Li (alloy) electrode; None if the SSE is not reduced."""
+    # cached per set of user values (chemistry data and global parameters both enter)
+    return _sse_interphase(sse_id, window_low_V, electrode_potential_V, overrides.current())
+
+
+@functools.lru_cache(maxsize=256)
+def _sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: float,
+                    _overridden: tuple) -> Growth | None:
     rec = reactants()["sse"].get(sse_id)
     if rec is None or window_low_V <= electrode_potential_V:
         return None

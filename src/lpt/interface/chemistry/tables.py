@@ -6,16 +6,23 @@ what reacts at a surface and into what (solvents, anions, ionic-liquid cations, 
 and impurities, liquid|SSE surface reactions, SSE reduction by Li).  A number is written
 ``{ value = ..., status = ..., source = ... }``; the loader keeps the value and refuses a
 number without a source, so the engine cannot grow uncited values.
+
+Every cited number is a calibratable parameter by dotted name (docs/calibration.md):
+``chemistry.species.<species>.<field>`` and ``chemistry.<section>.<name>.<field>`` for
+the reaction table (``chemistry.sse.LGPS.resistance_growth_ohm2_cm4_h``); a value set by
+the user's parameter file (:mod:`lpt.overrides`) replaces the shipped one.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from lpt import overrides
 from lpt.errors import LptError
 
 STATUSES = ("literature", "derived", "estimate", "calibrated")
@@ -50,8 +57,30 @@ def _file(name: str) -> dict[str, Any]:
         raise LptError(f"chemistry data file {name} is not valid TOML: {exc}.") from exc
 
 
+_WHERE = re.compile(r"^(species|reactants)\.toml \[([^\]]+)\]")
+
+
+def parameter_name(where: str, key: str) -> str | None:
+    """The dotted parameter name of field ``key`` of the entry ``where`` names."""
+    m = _WHERE.match(where)
+    if m is None:
+        return None
+    return f"chemistry.species.{m.group(2)}.{key}" if m.group(1) == "species" else f"chemistry.{m.group(2)}.{key}"
+
+
+def chemistry_overrides() -> tuple[tuple[str, float], ...]:
+    """The user's values of chemistry parameters in force (a cache key)."""
+    return tuple(kv for kv in overrides.current() if kv[0].startswith("chemistry."))
+
+
 def cited(entry: dict, key: str, where: str) -> float:
-    """The value of a cited number ``{value, status, source}`` (an error if uncited)."""
+    """The value of a cited number ``{value, status, source}`` (an error if uncited), or
+    the user's value of it (:func:`parameter_name`)."""
+    name = parameter_name(where, key)
+    if name is not None:
+        for k, v in chemistry_overrides():
+            if k == name:
+                return v
     val = entry.get(key)
     if isinstance(val, dict):
         if not str(val.get("source", "")).strip():
@@ -64,8 +93,13 @@ def cited(entry: dict, key: str, where: str) -> float:
     return float(val)
 
 
-@functools.cache
 def species() -> dict[str, Species]:
+    """Every interphase species, with the user's values in force."""
+    return _species(chemistry_overrides())
+
+
+@functools.lru_cache(maxsize=64)
+def _species(_overridden: tuple) -> dict[str, Species]:
     out = {}
     for name, e in _file("species.toml").items():
         where = f"species.toml [{name}]"
@@ -110,6 +144,28 @@ def reactants() -> dict[str, dict[str, dict[str, Any]]]:
                     raise LptError(f"chemistry data {where}: unknown product(s) "
                                    f"{sorted(set(e[key]) - set(species()))}.")
             out[section][name] = rec
+    return out
+
+
+# the cited fields the engine reads through :func:`cited`, i.e. the ones a user's value
+# changes (additive amounts are a recipe's quantity, not a model parameter)
+MODEL_FIELDS = ("ionic_conductivity_S_cm", "electronic_conductivity_S_cm", "growth_ohm2_cm4_h", "film_thickness_nm",
+                "growth_charge_mAh_cm2", "resistance_growth_ohm2_cm4_h")
+
+
+def cited_numbers() -> list[tuple[str, float, str, str, str]]:
+    """Every cited model number of both files as (dotted name, value, key, status, source)."""
+    out = []
+    for file in ("species.toml", "reactants.toml"):
+        for top, entries in _file(file).items():
+            groups = [(f"{top}", entries)] if file == "species.toml" else list(
+                (f"{top}.{k}", v) for k, v in entries.items() if isinstance(v, dict))
+            for label, e in groups:
+                for key, val in e.items():
+                    if key in MODEL_FIELDS and isinstance(val, dict) and "value" in val:
+                        name = parameter_name(f"{file} [{label}]", key)
+                        out.append((name, float(val["value"]), key, str(val.get("status", "estimate")),
+                                    str(val["source"])))
     return out
 
 
