@@ -201,3 +201,50 @@ def test_a_symmetric_file_with_changing_current_is_refused_with_the_half_cycle_n
     path.write_text("Test Time / s,Voltage / V,Current / A\n" + "\n".join(rows) + "\n")
     with pytest.raises(LptError, match=r"half cycle \d+ runs at"):
         cycling_source(design, path)
+
+
+def test_the_report_draws_a_calibration_record_and_chromium_renders_it(tmp_path):
+    """`lpt calibrate --json` → `lpt report --calibration`: the section shows measured vs
+    model (with the held-out spectrum), the parameter table with all three intervals,
+    the correlation matrix and the profiles; every figure survives a headless render."""
+    import json
+    import shutil
+    import subprocess
+
+    from lpt.report import write_report
+
+    eis = [ROOT / "examples" / "eis" / f"llzo_nbuli_{t}C.csv" for t in (25, 40, 60)]
+    names = ["materials.LLZO.conductivity_S_cm", "li_sse_exchange_current_mA_cm2"]
+    doc = calibrate_files(FULL, names, eis, temperatures_c=[25.0, 40.0, 60.0], hold_out=2, profiles=names[:1],
+                          mcmc_steps=50)
+    record = tmp_path / "cal.json"
+    record.write_text(json.dumps(doc))
+    out = write_report(FULL, tmp_path / "r.html", n_cycles=2, calibration_file=record)
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index('<section id="calibration">'):]
+    imgs = re.findall(r'<img alt="([^"]*)"', section)
+    assert imgs == ["measured spectra and the calibrated model", "correlation matrix", "profile likelihoods"]
+    assert "90 % (profile)" in section and "90 % (MCMC)" in section and "held out" in section
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if chromium is None:
+        pytest.skip("chromium is not installed (the Makefile installs Debian's chromium)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", out.as_uri()], check=True, capture_output=True,
+                         timeout=120, text=True).stdout
+    assert len(re.findall(r'<img alt="[^"]*" src="data:image/png;base64,', dom)) == len(
+        re.findall(r"<img ", text))
+
+
+@pytest.mark.parametrize("content, match", [
+    ("not json", "not a calibration record"),
+    ('{"parameters": {}}', "needs the keys"),
+])
+def test_a_report_given_a_file_that_is_not_a_calibration_record_says_so(tmp_path, content, match):
+    from lpt.report import write_report
+
+    bad = tmp_path / "cal.json"
+    bad.write_text(content)
+    with pytest.raises(LptError, match=match):
+        write_report(FULL, tmp_path / "r.html", n_cycles=2, calibration_file=bad)
+    assert not (tmp_path / "r.html").exists()

@@ -22,6 +22,8 @@ def report(
                                          "at most 500)."),
     cycling: Optional[Path] = typer.Option(None, "--cycling", help="A measured cycler file (BioLogic, Arbin, "
                                            "Maccor, Neware, Novonix, BDF, CSV) drawn beside the simulation."),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="A calibration record "
+                                               "(`lpt calibrate ... --json > cal.json`) drawn as its own section."),
     force: bool = typer.Option(False, "--force", help="Replace --out even if it is not a report lpt wrote."),
     parameters: Path = parameters_option(),
 ) -> None:
@@ -34,10 +36,11 @@ def report(
 
     if cycles is not None and not 1 <= cycles <= MAX_REPORT_CYCLES:
         raise LptError(f"--cycles must be between 1 and {MAX_REPORT_CYCLES}, got {cycles}.")
-    check_output_file(out, inputs=[design, *(eis or []), *([cycling] if cycling else [])], suffixes=HTML_SUFFIXES, ours=written_by_lpt,
+    check_output_file(out, inputs=[design, *(eis or []), *([cycling] if cycling else []),
+                                                     *([calibration] if calibration else [])], suffixes=HTML_SUFFIXES, ours=written_by_lpt,
                       force=force, what="report")
     d = load_design(design)
     warn_implausible(d)
     path = write_report(d, out, [str(p) for p in eis] if eis else None, n_cycles=cycles,
-                        cycling_file=str(cycling) if cycling else None)
+                        cycling_file=str(cycling) if cycling else None, calibration_file=calibration)
     print(str(path))

@@ -5,7 +5,8 @@
 
 Sections (their ``id`` attributes are stable, tests look for them): ``summary``,
 ``screening``, ``asr``, ``eis``, ``voltage``, ``cycling``, ``metrics``, with measured
-spectra ``measured``, and with a measured cycler file ``measured_cycling``.  Every number comes from the API (screening, interface,
+spectra ``measured``, with a measured cycler file ``measured_cycling``, and with a
+calibration record (``lpt calibrate --json``) ``calibration``.  Every number comes from the API (screening, interface,
 impedance.model, cycling life, metrics); this package only draws and lays out.
 """
 
@@ -260,7 +261,7 @@ def _measured_cycling_html(data: dict, measured: dict) -> str:
 
 
 def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: int | None = None,
-                 data: dict | None = None, cycling_file: str | None = None) -> str:
+                 data: dict | None = None, cycling_file: str | None = None, calibration: dict | None = None) -> str:
     """The HTML text of the report (``data``: what :func:`collect` returned, if at hand)."""
     from lpt.report import plots
     from lpt.report.html import esc, figure_to_img, page, table
@@ -310,16 +311,28 @@ def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: i
     if cycling_file:
         sections.append(("measured_cycling", "Measured cycling beside the model",
                          _measured_cycling_html(data, measured_cycling(design, cycling_file))))
+    if calibration is not None:
+        from lpt.report.calibration import calibration_html
+
+        sections.append(("calibration", "Calibration: measured vs calibrated model, parameters, correlations",
+                         calibration_html(calibration)))
     return page(f"lpt report — {design.name}", f"source: {design.source}", sections)
 
 
 def write_report(design: Design | str | Path, out: str | Path, eis_files: list[str] | None = None,
-                 n_cycles: int | None = None, cycling_file: str | None = None) -> Path:
+                 n_cycles: int | None = None, cycling_file: str | None = None,
+                 calibration_file: str | Path | None = None) -> Path:
     """Build the report of ``design`` (a Design or a TOML path) and write it atomically."""
     from lpt.fileio import write_text_atomic
 
     d = design if isinstance(design, Design) else load_design(design)
-    return write_text_atomic(out, build_report(d, eis_files, n_cycles, cycling_file=cycling_file), what="report")
+    calibration = None
+    if calibration_file is not None:
+        from lpt.report.calibration import read_calibration
+
+        calibration = read_calibration(calibration_file)
+    return write_text_atomic(out, build_report(d, eis_files, n_cycles, cycling_file=cycling_file,
+                                               calibration=calibration), what="report")
 
 
 __all__ = ["SECTION_IDS", "build_report", "collect", "summary_rows", "write_report"]
