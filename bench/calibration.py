@@ -26,6 +26,23 @@ sys.path.insert(0, str(ROOT / "tests"))
 from calibration_cases import COVERAGE_NAMES, SIX_NAMES, coverage_run, synthetic_cell  # noqa: E402
 
 
+def symmetric_time_domain(cycles: int = 30):
+    """One time-domain calibration: a Li|LPSCl|Li cell's per-cycle overpotential."""
+    from lpt import overrides
+    from lpt.calibrate import SymmetricCycling, calibrate
+    from lpt.design import load_design
+    from lpt.symmetric import simulate_symmetric
+
+    design = load_design(ROOT / "examples" / "literature" / "doux2020_lpscl_5mpa_life.toml")
+    protocol = "Plate at 0.2 mA cm-2 for 60 minutes; Strip at 0.2 mA cm-2 for 60 minutes"
+    names = ["materials.LPSCl.conductivity_S_cm", "li_contact_hardness_MPa"]
+    with overrides.applied({names[0]: 2e-3, names[1]: 4.0}):
+        eta = simulate_symmetric([design], protocol, cycles=cycles).overpotential_V[0]
+    eta = eta * (1 + 0.01 * np.random.default_rng(0).normal(size=eta.size))
+    calibrate(design, names, sources=[SymmetricCycling(eta, protocol)])
+    return cycles, names
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cells", type=int, default=100)
@@ -38,6 +55,14 @@ def main() -> None:
     c = calibrate(design, SIX_NAMES, ms)
     t_six = time.perf_counter() - t0
     print(f"one fit, 6 parameters on 3 x 60 points: {t_six:.2f} s, {c.evaluations} model evaluations")
+    from lpt.calibrate.profile import profile
+
+    t0 = time.perf_counter()
+    pr = profile(c, SIX_NAMES[0])
+    print(f"profile of {SIX_NAMES[0]}: {time.perf_counter() - t0:.2f} s, {pr.values.size} points")
+    t0 = time.perf_counter()
+    n, names = symmetric_time_domain()
+    print(f"symmetric cell, {len(names)} parameters on {n} cycles of overpotential: {time.perf_counter() - t0:.2f} s")
     t0 = time.perf_counter()
     hits, total, undetermined = coverage_run(args.cells, COVERAGE_NAMES, seed=2024)
     wall = time.perf_counter() - t0
