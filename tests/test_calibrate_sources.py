@@ -248,3 +248,24 @@ def test_a_report_given_a_file_that_is_not_a_calibration_record_says_so(tmp_path
     with pytest.raises(LptError, match=match):
         write_report(FULL, tmp_path / "r.html", n_cycles=2, calibration_file=bad)
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_calibration_of_a_design_that_cannot_describe_the_cell_warns_instead_of_pretending():
+    """The real Panasonic NCR18650PF series (a liquid Li-ion cell; tests/data/eis/
+    temperature_series) against its stand-in design: lpt's Li|LATP|NCM811 stack cannot
+    draw a graphite/separator cell's spectrum, and the calibration must say so."""
+    folder = ROOT / "tests" / "data" / "eis" / "temperature_series" / "panasonic18650pf"
+    doc = calibrate_files(folder / "design.toml", ["materials.NCM811.exchange_current_mA_cm2"],
+                          [folder / "pan18650pf_Tm10C_soc70.csv", folder / "pan18650pf_T10C_soc70.csv"],
+                          temperatures_c=[-10.0, 10.0])
+    assert doc["noise"]["impedance"] > 0.10
+    assert doc["warnings"] and "does not describe this cell" in doc["warnings"][0]
+
+
+def test_sub_zero_temperatures_after_one_flag_are_values_not_options():
+    from lpt.cli.main import spread_multi_value_options
+
+    argv = ["eis", "arrhenius", "a.csv", "b.csv", "c.csv", "--temperatures-c", "-20", "-10", "0", "--circuit", "R0"]
+    assert spread_multi_value_options(argv) == ["eis", "arrhenius", "a.csv", "b.csv", "c.csv",
+                                                "--temperatures-c", "-20", "--temperatures-c", "-10",
+                                                "--temperatures-c", "0", "--circuit", "R0"]

@@ -13,6 +13,7 @@ likelihoods in :mod:`lpt.calibrate.profile`; the MCMC posterior in :mod:`lpt.cal
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,6 +114,7 @@ def calibrate_files(design_path: str | Path, fit: Sequence[str], eis: Sequence[s
         "spectra": [],
         "cycling": [],
         "not_identifiable": [k for k, e in result.parameters.items() if not e.identifiable],
+        "warnings": _misfit_warnings(result),
     }
     fits: dict = {"spectra": [], "cycling": []}
     for source, predicted in zip(result.objective.sources, result.fitted):
@@ -160,6 +162,21 @@ def calibrate_files(design_path: str | Path, fit: Sequence[str], eis: Sequence[s
         doc["out"] = str(write_parameter_file(out, kept, comments, notes=skipped))
     doc["wall_s"] = time.perf_counter() - t0
     return doc
+
+
+# a residual group whose estimated noise exceeds this is a model that does not describe
+# the measurement (measured spectra are good to ~1 %, capacities to ~1 %, ln η to ~10 %)
+MISFIT_WARNING = {"relative": 0.10, "ln": 0.30, "V": 0.05}
+
+
+def _misfit_warnings(result: Calibration) -> list[str]:
+    out = []
+    for g, s in zip(result.objective.groups, result.objective.noise):
+        if s > MISFIT_WARNING.get(g.unit, math.inf):
+            scale = f"{s:.0%} RMS" if g.unit != "V" else f"{s * 1e3:.0f} mV RMS"
+            out.append(f"the calibrated model misses the {g.name} data by {scale}: the design does not describe "
+                       f"this cell well, and the intervals (which assume it does) are not to be trusted.")
+    return out
 
 
 def _spectrum_record(m: Measurement, z) -> dict:

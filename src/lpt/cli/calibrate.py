@@ -105,6 +105,8 @@ def calibrate(
                   f"{'converged' if m['converged'] else 'NOT converged (chain shorter than 50 autocorrelation times)'}")
         for name, p in m["parameters"].items():
             con.print(f"  {escape(name)}: median {p['median']:.4g}, 90 % {p['ci90'][0]:.4g} – {p['ci90'][1]:.4g}")
+    for w in doc["warnings"]:
+        err_console().print(f"[yellow]warning:[/] {escape(w)}")
     if "hold_out" in doc:
         h = doc["hold_out"]
         con.print(f"held out {escape(h['file'])}: predicted with {h['rms_relative_misfit']:.1%} RMS misfit")

@@ -135,7 +135,8 @@ def _run(command, argv: list[str]) -> int:
 # (``--fit A B``): click takes one value per flag, so they are spread out first
 # (``--fit A --fit B``). Values run to the next token that starts with "--".
 MULTI_VALUE_OPTIONS = {"calibrate": ("--fit", "--eis", "--temperatures-c", "--cycling", "--profile"),
-                       "ccd": ("--pressure-mpa", "--temperature-c")}
+                       "ccd": ("--pressure-mpa", "--temperature-c"),
+                       "arrhenius": ("--temperatures-c",)}     # lpt eis arrhenius: -20 -10 0 are values
 
 
 def spread_multi_value_options(argv: Sequence[str]) -> list[str]:

@@ -129,6 +129,7 @@ def calibration_html(doc: dict) -> str:
     noise = ", ".join(f"{esc(g)} {v:.3g}" for g, v in doc.get("noise", {}).items())
     out.append(f"<p>{doc.get('n_points', '?')} measured values; noise per group: {noise or '–'}; "
                f"χ² {doc.get('chi_square', float('nan')):.4g}.</p>")
+    out += [f'<p class="critical">{esc(w)}</p>' for w in doc.get("warnings", [])]
     profiles, mcmc = doc.get("profiles", {}), doc.get("mcmc", {}).get("parameters", {})
     rows = []
     for name, p in doc["parameters"].items():
