@@ -112,13 +112,24 @@ def evolve_retention(retention, *, strip_h, recover_h, current_mA_cm2, as_assemb
     return np.minimum(1.0, rho + per_depth * creep_mA_cm2 * np.asarray(recover_h, float))
 
 
+def griffith_overpotential_V_m05(fracture_toughness_MPa_m05):
+    """K_IC / Y · V_m / F: the plating overpotential that opens a flaw, times √(π c) (V m^½)."""
+    P = parameters()
+    return (np.asarray(fracture_toughness_MPa_m05, float) * 1e6 / P.flaw_geometry_factor
+            * P.li_molar_volume_cm3_mol * 1e-6 / F_C_MOL)
+
+
 def critical_overpotential_V(fracture_toughness_MPa_m05, flaw_size_cm):
     """Porz et al. 2017: the plating overpotential whose stress F η/V_m opens a flaw of depth c,
     η_c = K_IC / (Y √(π c)) · V_m / F."""
-    P = parameters()
-    stress_Pa = np.asarray(fracture_toughness_MPa_m05, float) * 1e6 / (
-        P.flaw_geometry_factor * np.sqrt(np.pi * np.asarray(flaw_size_cm, float) * 1e-2))
-    return stress_Pa * P.li_molar_volume_cm3_mol * 1e-6 / F_C_MOL
+    return griffith_overpotential_V_m05(fracture_toughness_MPa_m05) / np.sqrt(
+        np.pi * np.asarray(flaw_size_cm, float) * 1e-2)
+
+
+def leak_extension_cm_per_V_h(electronic_S_cm, flaw_size_cm):
+    """(V_m / F) σ_e / c per hour: the flaw's growth per volt of plating overpotential and hour."""
+    v_m_per_F = parameters().li_molar_volume_cm3_mol / F_C_MOL                 # cm³ C⁻¹
+    return v_m_per_F * np.asarray(electronic_S_cm, float) / np.asarray(flaw_size_cm, float) * SECONDS_PER_HOUR
 
 
 def internal_li_extension_cm(electronic_S_cm, overpotential_V, flaw_size_cm, hours):
@@ -126,11 +137,8 @@ def internal_li_extension_cm(electronic_S_cm, overpotential_V, flaw_size_cm, hou
     Li-filled flaw of depth c whose Li sits at the plating overpotential η above the Li
     potential; the electronic current σ_e η / c deposits Li there and lengthens the flaw by
     Δc = (V_m / F) σ_e η t / c over a plating time t (an ionic-only SSE, σ_e → 0: Δc = 0)."""
-    P = parameters()
-    v_m_per_F = P.li_molar_volume_cm3_mol / F_C_MOL                     # cm³ C⁻¹
-    i_e_A_cm2 = np.asarray(electronic_S_cm, float) * np.maximum(np.asarray(overpotential_V, float), 0.0) \
-        / np.asarray(flaw_size_cm, float)
-    return v_m_per_F * i_e_A_cm2 * np.asarray(hours, float) * SECONDS_PER_HOUR
+    return (leak_extension_cm_per_V_h(electronic_S_cm, flaw_size_cm)
+            * np.maximum(np.asarray(overpotential_V, float), 0.0) * np.asarray(hours, float))
 
 
 def li_side_terms(v: SideView) -> dict[str, np.ndarray]:
