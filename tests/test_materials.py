@@ -122,7 +122,7 @@ def test_an_unknown_id_suggests_the_closest_one():
 def _conductivities():
     for record in load_all().values():
         for field, value in record.numeric_fields().items():
-            if field.endswith("conductivity_S_cm"):
+            if field.endswith("conductivity_S_cm") and not field.startswith("electronic"):
                 yield record.id, field, value
 
 
@@ -131,6 +131,17 @@ def test_conductivities_lie_between_thin_film_polymers_and_liquids():
     interlayers) and 1e-1 S/cm (no Li conductor beats concentrated aqueous acid)."""
     for mid, field, value in _conductivities():
         assert 1e-9 <= value <= 1e-1, f"{mid}.{field} = {value}"
+
+
+def test_electronic_conductivities_are_those_of_electrolytes():
+    """Fact: a solid electrolyte's electronic conductivity lies between LiPON's (~1e-15 S/cm,
+    Han et al. 2019) and 1e-6 S/cm (beyond it a Li|SSE|Li cell self-discharges visibly), and
+    below its ionic conductivity by at least three decades."""
+    for record in load_all().values():
+        sigma_e = record.numeric_fields().get("electronic_conductivity_S_cm")
+        if sigma_e is not None:
+            assert 1e-16 <= sigma_e <= 1e-6, f"{record.id}: {sigma_e}"
+            assert sigma_e <= 1e-3 * record.conductivity_S_cm, record.id
 
 
 def test_activation_energies_are_those_of_ion_hopping():

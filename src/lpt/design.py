@@ -56,6 +56,8 @@ _ELECTROLYTE: dict[str, _Spec] = {
     "relative_density": (float, (0.5, 1.0), False),
     "flaw_size_um": (float, (0.01, 1000.0), False),
     "fracture_toughness_MPa_m05": (float, (0.01, 20.0), False),
+    "electronic_conductivity_S_cm": (float, (0.0, 1e3), False),
+    "grain_size_um": (float, (0.01, 1000.0), False),
 }
 _ANODE: dict[str, _Spec] = {
     "material": (str, None, True),
@@ -132,6 +134,8 @@ class Electrolyte:
     relative_density: float = 0.95
     flaw_size_um: float | None = None                # surface flaw depth (Porz et al. 2017)
     fracture_toughness_MPa_m05: float | None = None  # K_IC (default: by SSE class)
+    electronic_conductivity_S_cm: float | None = None  # default: the knowledge base's (Han et al. 2019)
+    grain_size_um: float | None = None               # sets the spacing of Li's contact spots
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from lpt.cli.output import console, esc, print_json, warn_implausible
+from lpt.cli.output import console, err_console, esc, print_json, warn_implausible
+
+PROGRESS_MIN_POINTS = 20        # smaller grids finish in well under a second
 
 
 def ccd(
@@ -20,14 +22,23 @@ def ccd(
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Step the current every cycle until the cell shorts or loses contact; the CCD is that step's current."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from lpt.design import load_design
     from lpt.symmetric import ccd_map
 
     d = load_design(design)
     for t_c in temperature_c or [None]:
         warn_implausible(d, temperature_C=t_c)
-    out = ccd_map(d, pressure_mpa, temperature_c, step_mA_cm2=step_ma_cm2,
-                  capacity_mAh_cm2=areal_capacity_mah_cm2, untreated=untreated)
+    points = max(len(pressure_mpa or [0]), 1) * max(len(temperature_c or [0]), 1)
+    err = err_console()
+    # a bar on a terminal for grids long enough to wait for; the result itself is always complete
+    with Progress(TextColumn("CCD ramps ended"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=points < PROGRESS_MIN_POINTS or not err.is_terminal) as bar:
+        task = bar.add_task("ccd", total=points)
+        out = ccd_map(d, pressure_mpa, temperature_c, step_mA_cm2=step_ma_cm2,
+                      capacity_mAh_cm2=areal_capacity_mah_cm2, untreated=untreated,
+                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json:
         print_json(out)
         return

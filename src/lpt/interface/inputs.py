@@ -87,6 +87,8 @@ class Inputs:
     sse_ccd_mA_cm2: np.ndarray
     sse_flaw_size_cm: np.ndarray              # surface flaw depth (dendrite onset)
     sse_fracture_toughness_MPa_m05: np.ndarray
+    sse_electronic_S_cm: np.ndarray           # electronic conductivity (Li inside the SSE)
+    li_spot_spacing_cm: np.ndarray            # spacing of Li's contact spots (the SSE's grains)
     cathode_thickness_cm: np.ndarray
     cathode_porosity: np.ndarray
     cathode_sse_fraction: np.ndarray
@@ -185,6 +187,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     P = parameters()
     flaw_um = nums["electrolyte.flaw_size_um"]
     kic = nums["electrolyte.fracture_toughness_MPa_m05"]
+    sigma_e = nums["electrolyte.electronic_conductivity_S_cm"]
+    grain_um = nums["electrolyte.grain_size_um"]
     ctx = side_context(design, "anode")
     kic_class = "garnet" if ctx.sse.family == "garnet" else ctx.sse_class  # garnet / oxide / sulfide / polymer
     radius_um = nums["cathode.particle_radius_um"]
@@ -203,6 +207,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         sse_ccd_mA_cm2=sse.critical_current_density_mA_cm2 or P.default_critical_current_mA_cm2,
         sse_flaw_size_cm=np.where(np.isnan(flaw_um), P.sse_flaw_size_um, flaw_um) * UM_TO_CM,
         sse_fracture_toughness_MPa_m05=np.where(np.isnan(kic), P.fracture_toughness_MPa_m05[kic_class].value, kic),
+        sse_electronic_S_cm=np.where(np.isnan(sigma_e), sse.electronic_conductivity_S_cm or 0.0, sigma_e),
+        li_spot_spacing_cm=np.where(np.isnan(grain_um), P.li_contact_spot_spacing_um, grain_um) * UM_TO_CM,
         cathode_thickness_cm=nums["cathode.thickness_um"] * UM_TO_CM,
         cathode_porosity=nums["cathode.porosity"],
         cathode_sse_fraction=nums["cathode.sse_volume_fraction"],

@@ -96,6 +96,8 @@ class SolidElectrolyte(Material):
     # Li-interphase ionic conductivity (mixed-conducting or passivating products)
     interphase_conductivity_S_cm: float | None = None
     critical_current_density_mA_cm2: float | None = None
+    # electronic conductivity of the bulk SSE at 25 °C (Han et al., Nat. Energy 4 (2019) 187)
+    electronic_conductivity_S_cm: float | None = None
 
 
 class Liquid(Material):

@@ -3,6 +3,9 @@
 >>> from lpt.report import write_report
 >>> write_report("examples/table1/latp_carbonate_lfp.toml", "out/report.html")
 
+A symmetric (Li|SSE|Li) design gets its own page (:mod:`lpt.report.symmetric`: voltage vs
+time treated vs untreated, the CCD map over pressure × temperature).
+
 Sections (their ``id`` attributes are stable, tests look for them): ``summary``,
 ``screening``, ``asr``, ``eis``, ``voltage``, ``cycling``, ``metrics``, with measured
 spectra ``measured``, with a measured cycler file ``measured_cycling``, and with a
@@ -331,6 +334,13 @@ def write_report(design: Design | str | Path, out: str | Path, eis_files: list[s
         from lpt.report.calibration import read_calibration
 
         calibration = read_calibration(calibration_file)
+    if d.symmetric:
+        from lpt.report.symmetric import build_symmetric_report
+
+        if eis_files or cycling_file:
+            raise LptError(f"{d.source}: the report of a symmetric cell does not take --eis or --cycling yet; "
+                           "run it without them.")
+        return write_text_atomic(out, build_symmetric_report(d, n_cycles, calibration=calibration), what="report")
     return write_text_atomic(out, build_report(d, eis_files, n_cycles, cycling_file=cycling_file,
                                                calibration=calibration), what="report")
 

@@ -248,3 +248,46 @@ def arrhenius_plot(results: dict[str, object]) -> Figure:
     fig = plot_arrhenius(results)
     fig.axes[0].set_title("Arrhenius (measured spectra)")
     return fig
+
+
+def symmetric_voltage(traces: dict[str, tuple[list, list]], protocol: str = "") -> Figure:
+    """Cell voltage vs time of a Li|SSE|Li cell, both arms (plating onto the working side is negative)."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    for arm, (t, v) in traces.items():
+        if len(t):
+            ax.plot(t, 1e3 * np.asarray(v, float), color=COLORS[arm], lw=0.8, label=arm)
+    ax.axhline(0.0, color="#999999", lw=0.5)
+    ax.set_xlabel("time (h)")
+    ax.set_ylabel("cell voltage (mV)")
+    ax.set_title(protocol, fontsize=8)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def ccd_maps(points: dict[str, list[dict]]) -> Figure:
+    """CCD (mA cm⁻²) over stack pressure × temperature, one panel per arm, one colour scale."""
+    fig, axes = plt.subplots(1, len(points), figsize=(5.2 * len(points), 3.8), squeeze=False)
+    grids = {}
+    for arm, pts in points.items():
+        ps = sorted({p["pressure_MPa"] for p in pts})
+        ts = sorted({p["temperature_C"] for p in pts})
+        g = np.full((len(ts), len(ps)), np.nan)
+        for p in pts:
+            g[ts.index(p["temperature_C"]), ps.index(p["pressure_MPa"])] = p["ccd_mA_cm2"]
+        grids[arm] = (ps, ts, g)
+    finite = np.concatenate([g[np.isfinite(g)] for _, _, g in grids.values()] + [np.zeros(0)])
+    vmax = float(finite.max()) if finite.size else 1.0
+    for ax, (arm, (ps, ts, g)) in zip(axes[0], grids.items()):
+        im = ax.imshow(g, origin="lower", aspect="auto", cmap="viridis", vmin=0.0, vmax=vmax)
+        ax.set_xticks(range(len(ps)), [f"{p:g}" for p in ps])
+        ax.set_yticks(range(len(ts)), [f"{t:g}" for t in ts])
+        for (i, j), val in np.ndenumerate(g):
+            ax.text(j, i, f"{val:.2g}" if np.isfinite(val) else "–", ha="center", va="center", fontsize=7,
+                    color="white" if not np.isfinite(val) or val < 0.6 * vmax else "black")
+        ax.set_xlabel("stack pressure (MPa)")
+        ax.set_ylabel("temperature (°C)")
+        ax.set_title(f"{arm}: CCD (mA cm⁻²)", color=COLORS[arm])
+        fig.colorbar(im, ax=ax, shrink=0.85)
+    fig.tight_layout()
+    return fig

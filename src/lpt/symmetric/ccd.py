@@ -16,20 +16,24 @@ from lpt.symmetric.protocol import ccd_protocol
 
 DEFAULT_STEP_MA_CM2 = 0.1
 DEFAULT_CAPACITY_MAH_CM2 = 0.5
+MAX_MAP_POINTS = 1000           # pressures × temperatures run at once (memory: points × ramp cycles)
 
 
 def critical_current_density(designs: Sequence[Design], *, step_mA_cm2: float = DEFAULT_STEP_MA_CM2,
                              capacity_mAh_cm2: float = DEFAULT_CAPACITY_MAH_CM2,
-                             start_mA_cm2: float | None = None, untreated: bool = False) -> dict:
+                             start_mA_cm2: float | None = None, untreated: bool = False,
+                             progress=None) -> dict:
     """CCD of each design (mA cm⁻², the current of the failing step; NaN if it never failed
-    within the ramp's cycle cap) and how the run ended."""
+    within the ramp's cycle cap) and how the run ended. ``progress(done, total)`` counts
+    the designs whose ramp has ended."""
     res = simulate_symmetric(designs, ccd_protocol(step_mA_cm2, capacity_mAh_cm2, start_mA_cm2),
-                             untreated=untreated)
+                             untreated=untreated, progress=progress)
     return {"ccd_mA_cm2": res.failure_current_mA_cm2, "end_reason": res.end_reason, "wall_s": res.wall_s}
 
 
 def ccd_map(design: Design, pressures_MPa: Sequence[float] | None = None,
-            temperatures_C: Sequence[float] | None = None, untreated: bool = False, **ramp) -> dict:
+            temperatures_C: Sequence[float] | None = None, untreated: bool = False, progress=None,
+            **ramp) -> dict:
     """CCD over pressure × temperature (the design's own values where a list is not given):
     ``{"points": [{"pressure_MPa", "temperature_C", "ccd_mA_cm2", "end_reason"}], "wall_s"}``."""
     pressures = [design.stack_pressure_MPa] if not pressures_MPa else [float(p) for p in pressures_MPa]
@@ -40,9 +44,13 @@ def ccd_map(design: Design, pressures_MPa: Sequence[float] | None = None,
     for t in temps:
         if not -40.0 <= t <= 200.0:
             raise LptError(f"--temperature-c {t:g} is outside -40 to 200 °C.")
+    if len(pressures) * len(temps) > MAX_MAP_POINTS:
+        raise LptError(f"the CCD grid has {len(pressures) * len(temps)} points ({len(pressures)} pressures × "
+                       f"{len(temps)} temperatures); at most {MAX_MAP_POINTS} run at once, so split the "
+                       "pressures or temperatures over several runs.")
     grid = list(product(pressures, temps))
     designs = [replace(design, stack_pressure_MPa=p, temperature_C=t) for p, t in grid]
-    out = critical_current_density(designs, untreated=untreated, **ramp)
+    out = critical_current_density(designs, untreated=untreated, progress=progress, **ramp)
     points = [{"pressure_MPa": p, "temperature_C": t, "ccd_mA_cm2": float(out["ccd_mA_cm2"][k]),
                "end_reason": str(out["end_reason"][k])} for k, (p, t) in enumerate(grid)]
     return {"design": design.name, "points": points, "wall_s": out["wall_s"]}

@@ -33,8 +33,8 @@ from lpt.interface import advance, build_inputs, initial_state
 from lpt.interface.mechanisms import SideView
 from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.interface.mechanisms.li_metal import (
-    MIN_RETENTION, contact_current_mA_cm2, critical_overpotential_V, evolve_retention, li_side_terms,
-    li_supply_mA_cm2, liquid_ratio,
+    MIN_RETENTION, contact_current_mA_cm2, evolve_retention, griffith_overpotential_V_m05,
+    leak_extension_cm_per_V_h, li_side_terms, li_supply_mA_cm2, liquid_ratio,
 )
 from lpt.parameters import parameters
 from lpt.symmetric.protocol import SymmetricProtocol, parse_symmetric_protocol
@@ -74,7 +74,9 @@ class LiSideTerms:
     bulk_ohm_cm2: np.ndarray
     supply_mA_cm2: np.ndarray
     creep_mA_cm2: np.ndarray
-    critical_overpotential_V: np.ndarray
+    griffith_V_m05: np.ndarray            # K_IC / Y · V_m / F (Porz et al. 2017)
+    flaw_size_cm: np.ndarray
+    leak_cm_per_V_h: np.ndarray           # flaw growth by electronic leakage (Han et al. 2019)
     ratio: np.ndarray                     # r_s / r_l
     spot_radius_cm: np.ndarray            # at full contact (Li: grows as sqrt(phi))
     spots_grow: np.ndarray
@@ -98,17 +100,22 @@ class LiSideTerms:
         i_loc = contact_current_mA_cm2(current_mA_cm2, self.as_assembled, retention, self.ratio, self.wet)
         return 1e-3 * i_loc * self.charge_transfer
 
+    def critical_overpotential_V(self, extension_cm: np.ndarray, rows=slice(None)) -> np.ndarray:
+        """Porz's threshold for the flaw lengthened by Li deposited inside the SSE (eq. 14–15)."""
+        return self.griffith_V_m05[rows] / np.sqrt(np.pi * 1e-2 * (self.flaw_size_cm[rows] + extension_cm))
+
 
 def li_terms(x, st, temperature_K: np.ndarray) -> LiSideTerms:
     v = SideView(x, "anode", x.anode, st.anode, temperature_K)
     t = li_side_terms(v)
     sigma = x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, temperature_K)
-    supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K)
-    eta_c = critical_overpotential_V(x.sse_fracture_toughness_MPa_m05, x.sse_flaw_size_cm)
+    supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K, x.li_spot_spacing_cm)
     ones = np.ones_like(temperature_K)
     full = spot_radius_cm(v, ones)             # Li: spacing / sqrt(pi); a = full · sqrt(phi)
     return LiSideTerms(v, t["as_assembled"], t["r_solid"], t["r_liquid"], t["wet"], t["charge_transfer"],
-                       sigma, x.sse_thickness_cm / sigma, supply, creep, eta_c,
+                       sigma, x.sse_thickness_cm / sigma, supply, creep,
+                       griffith_overpotential_V_m05(x.sse_fracture_toughness_MPa_m05), x.sse_flaw_size_cm,
+                       leak_extension_cm_per_V_h(x.sse_electronic_S_cm, x.sse_flaw_size_cm),
                        liquid_ratio(t["r_solid"], t["r_liquid"]), full, np.asarray(x.anode.li_metal, bool))
 
 
@@ -167,11 +174,13 @@ def _chunks(prot: SymmetricProtocol, cycle: int):
 
 
 def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None = None, *,
-                       temperature_C: float | None = None, untreated: bool = False) -> SymmetricResult:
+                       temperature_C: float | None = None, untreated: bool = False,
+                       progress=None) -> SymmetricResult:
     """Run ``protocol`` (sentences, :mod:`lpt.symmetric.protocol`) on symmetric designs.
 
     ``cycles``: how many times the protocol's steps repeat (a ramp with an end, or "until
-    short", runs until its end or :data:`RAMP_CYCLE_CAP` when not given).
+    short", runs until its end or :data:`RAMP_CYCLE_CAP` when not given). ``progress``, if
+    given, is called after each cycle with (designs finished, designs).
     """
     wall0 = time.perf_counter()
     prot = parse_symmetric_protocol(protocol)
@@ -195,6 +204,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
     t_run = np.zeros(n)
     t_now, t_refresh, t_next = 0.0, 0.0, 0.5
     stripped = np.zeros(2 * n)
+    extension = np.zeros(2 * n)             # Li deposited inside the SSE ahead of each side's flaw
+    crit = terms.critical_overpotential_V(extension)
     shape = (n, n_cycles)
     rec = {k: np.full(shape, np.nan) for k in ("i", "eta", "asr_w", "asr_c", "f_w", "f_c")}
     trace_t: list[float] = []
@@ -230,17 +241,20 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
                 strips[working] = True
             sign = {"plate": -1.0, "strip": 1.0, "rest": 0.0}[step.kind]
             v_start = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter])
-            # dendrite onset on the plating side, at the start (its voids only close while plating)
-            if i > 0 and first:
-                eta = terms.plating_overpotential_V(i, rho)
-                eta_plate = np.where(strips[working], eta[counter], eta[working])
-                crit = np.where(strips[working], terms.critical_overpotential_V[counter],
-                                terms.critical_overpotential_V[working])
-                short = alive & (eta_plate >= crit)
+            # dendrite onset on the plating side: its overpotential is largest at the start (its
+            # voids only close while plating); its flaw grows while plating (electronic leakage)
+            if i > 0:
+                side = counter if step.kind == "strip" else working
+                eta = terms.plating_overpotential_V(i, rho)[side]
+                grown = extension[side] + terms.leak_cm_per_V_h[side] * eta * dur
+                crit_end = terms.critical_overpotential_V(grown, side)
+                short = alive & (((eta >= crit[side]) & first) | (eta >= crit_end))
                 end_reason[short] = "short_circuit"
                 fail_i[short] = i
                 alive &= ~short
                 rows_alive = np.concatenate([alive, alive])
+                extension[side] = np.where(alive, grown, extension[side])
+                crit[side] = np.where(alive, crit_end, crit[side])
             new_rho = evolve_retention(rho, strip_h=np.where(strips, dur, 0.0), recover_h=np.where(strips, 0.0, dur),
                                        current_mA_cm2=i, as_assembled=terms.as_assembled, ratio=terms.ratio,
                                        wet=terms.wet, supply_mA_cm2=terms.supply_mA_cm2,
@@ -267,6 +281,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
                          ("f_w", f_c[working]), ("f_c", f_c[counter])):
             rec[key][:, c] = np.where(ran, val, np.nan)
         completed = np.where(alive, cycle, completed)
+        if progress is not None:
+            progress(n if cycle == n_cycles else int(n - alive.sum()), n)
         if not alive.any():
             break
     t_arr = np.asarray(trace_t)

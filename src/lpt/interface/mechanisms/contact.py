@@ -50,7 +50,7 @@ def spot_radius_cm(v: SideView, phi: np.ndarray) -> np.ndarray:
     fixed = np.full_like(np.asarray(phi, float), P.contact_spot_radius_um * UM_TO_CM)
     if v.side != "anode":
         return fixed
-    growing = P.li_contact_spot_spacing_um * UM_TO_CM * np.sqrt(np.clip(phi, 0.0, 1.0) / np.pi)
+    growing = v.x.li_spot_spacing_cm * np.sqrt(np.clip(phi, 0.0, 1.0) / np.pi)
     return np.where(v.inputs.li_metal, growing, fixed)
 
 

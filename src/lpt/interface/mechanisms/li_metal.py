@@ -22,13 +22,16 @@ that applies them inside :func:`lpt.interface.advance`; the symmetric-cell simul
 - **Dendrite onset (Porz et al. 2017).** Li plated at a charge-transfer overpotential
   η at the contacts is under a stress ``F η / V_m`` (10 mV ≈ 75 MPa); a surface flaw of
   depth c opens when it exceeds ``K_IC / (Y √(π c))``.
+- **Electronic leakage (Han et al. 2019).** The SSE's electronic conductivity lets Li⁺
+  be reduced inside it ahead of the flaw, which lengthens the flaw by
+  ``(V_m/F) σ_e η t / c`` while plating; the Griffith threshold falls with it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lpt.constants import F_C_MOL, R_J_MOLK, REFERENCE_TEMPERATURE_K, arrhenius
+from lpt.constants import F_C_MOL, R_J_MOLK, REFERENCE_TEMPERATURE_K, SECONDS_PER_HOUR, arrhenius
 from lpt.interface.mechanisms.registry import Growth, SideView, mechanism, slot
 from lpt.parameters import parameters
 
@@ -51,11 +54,20 @@ def creep_factor(temperature_K: np.ndarray) -> np.ndarray:
     return arrhenius(q_ev, temperature_K)
 
 
-def li_supply_mA_cm2(pressure_MPa: np.ndarray, temperature_K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def li_supply_mA_cm2(pressure_MPa: np.ndarray, temperature_K: np.ndarray,
+                     spot_spacing_cm: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Li the bulk metal brings to the stripped contacts, as a current density:
-    (vacancy diffusion + creep, creep alone)."""
+    (vacancy diffusion + creep, creep alone).
+
+    Vacancy diffusion feeds each contact spot of radius a from the half-space behind it,
+    4 D Δc a per spot (a disk sink); with n = φ/(π a²) spots per area the supply per area is
+    4 F D Δc φ / (π a) ∝ D/a. At a given contact fraction a scales with the spots' spacing,
+    so the diffusion supply measured at the reference spacing scales as s_ref / s
+    (``spot_spacing_cm``; None: the reference spacing)."""
     P = parameters()
     diffusion = P.void_limit_current_mA_cm2 * arrhenius(P.li_self_diffusion_activation_energy_eV, temperature_K)
+    if spot_spacing_cm is not None:
+        diffusion = diffusion * (P.li_contact_spot_spacing_um * CM_PER_UM) / np.asarray(spot_spacing_cm, float)
     creep = P.void_limit_current_mA_cm2 * np.asarray(pressure_MPa, float) / P.void_pressure_MPa * creep_factor(temperature_K)
     return diffusion + creep, creep
 
@@ -100,13 +112,33 @@ def evolve_retention(retention, *, strip_h, recover_h, current_mA_cm2, as_assemb
     return np.minimum(1.0, rho + per_depth * creep_mA_cm2 * np.asarray(recover_h, float))
 
 
+def griffith_overpotential_V_m05(fracture_toughness_MPa_m05):
+    """K_IC / Y · V_m / F: the plating overpotential that opens a flaw, times √(π c) (V m^½)."""
+    P = parameters()
+    return (np.asarray(fracture_toughness_MPa_m05, float) * 1e6 / P.flaw_geometry_factor
+            * P.li_molar_volume_cm3_mol * 1e-6 / F_C_MOL)
+
+
 def critical_overpotential_V(fracture_toughness_MPa_m05, flaw_size_cm):
     """Porz et al. 2017: the plating overpotential whose stress F η/V_m opens a flaw of depth c,
     η_c = K_IC / (Y √(π c)) · V_m / F."""
-    P = parameters()
-    stress_Pa = np.asarray(fracture_toughness_MPa_m05, float) * 1e6 / (
-        P.flaw_geometry_factor * np.sqrt(np.pi * np.asarray(flaw_size_cm, float) * 1e-2))
-    return stress_Pa * P.li_molar_volume_cm3_mol * 1e-6 / F_C_MOL
+    return griffith_overpotential_V_m05(fracture_toughness_MPa_m05) / np.sqrt(
+        np.pi * np.asarray(flaw_size_cm, float) * 1e-2)
+
+
+def leak_extension_cm_per_V_h(electronic_S_cm, flaw_size_cm):
+    """(V_m / F) σ_e / c per hour: the flaw's growth per volt of plating overpotential and hour."""
+    v_m_per_F = parameters().li_molar_volume_cm3_mol / F_C_MOL                 # cm³ C⁻¹
+    return v_m_per_F * np.asarray(electronic_S_cm, float) / np.asarray(flaw_size_cm, float) * SECONDS_PER_HOUR
+
+
+def internal_li_extension_cm(electronic_S_cm, overpotential_V, flaw_size_cm, hours):
+    """Han et al. 2019: electrons leaking into the SSE reduce Li⁺ inside it, ahead of a
+    Li-filled flaw of depth c whose Li sits at the plating overpotential η above the Li
+    potential; the electronic current σ_e η / c deposits Li there and lengthens the flaw by
+    Δc = (V_m / F) σ_e η t / c over a plating time t (an ionic-only SSE, σ_e → 0: Δc = 0)."""
+    return (leak_extension_cm_per_V_h(electronic_S_cm, flaw_size_cm)
+            * np.maximum(np.asarray(overpotential_V, float), 0.0) * np.asarray(hours, float))
 
 
 def li_side_terms(v: SideView) -> dict[str, np.ndarray]:
@@ -139,7 +171,7 @@ def voids(v: SideView) -> Growth:
     strip_h = np.where(s.li_metal & (i > 0), np.asarray(v.strip_mAh_cm2, float) / np.maximum(i, 1e-12), 0.0)
     strip_h = np.minimum(strip_h, v.dt_h)
     t = li_side_terms(v)
-    supply, creep = li_supply_mA_cm2(v.x.pressure_MPa, v.temperature_K)
+    supply, creep = li_supply_mA_cm2(v.x.pressure_MPa, v.temperature_K, v.x.li_spot_spacing_cm)
     rho = evolve_retention(v.state.contact_retention, strip_h=strip_h, recover_h=np.where(s.li_metal, v.dt_h - strip_h, 0.0),
                            current_mA_cm2=i, as_assembled=t["as_assembled"],
                            ratio=liquid_ratio(t["r_solid"], t["r_liquid"]), wet=t["wet"],
