@@ -286,3 +286,42 @@ def test_li_and_liquid_consumed_by_the_sei_are_the_same_film():
     # and a dry interface or a polymer consumes no Li this way
     dry = build_inputs([make(sse="LLZO")])
     assert advance(dry, initial_state(dry), 10.0, strip_mAh_cm2=1.0).anode.li_consumed_mAh_cm2[0] == 0.0
+
+
+def _pressed(design, fabrication_MPa, stack_MPa):
+    import dataclasses
+
+    cath = dataclasses.replace(design.cathode, fabrication_pressure_MPa=fabrication_MPa)
+    return dataclasses.replace(design, cathode=cath, stack_pressure_MPa=stack_MPa)
+
+
+def test_a_cathode_pressed_harder_touches_more_and_its_contacts_resist_less():
+    """Bowden–Tabor at the pressing pressure: the LATP cell's cast LFP (soft layer, 5 MPa)
+    laid on at 0.5 MPa touches 9 % of the pellet, pressed at 1 and 10 MPa more (up to its
+    solid face 1 − ε = 0.55); the untreated cathode constriction and interfacial resistance
+    fall with it."""
+    d = load_design("examples/table1/latp_carbonate_lfp.toml")
+    x = build_inputs([_pressed(d, None, 0.5), _pressed(d, 1.0, 0.5), _pressed(d, 10.0, 0.5)], untreated=True)
+    r = evaluate(x)
+    f_c = r.cathode.contact_fraction
+    assert f_c[0] == pytest.approx(0.5 / 5.5, rel=1e-9)             # default: laid on at the stack pressure
+    assert f_c[0] < f_c[1] < f_c[2] == pytest.approx(1.0 - d.cathode.porosity)
+    assert np.all(np.diff(r.cathode.asr_ohm_cm2) < 0)
+    assert np.all(np.diff(interfacial_resistance(r)) < 0)
+
+
+def test_a_stack_pressure_below_the_pressing_pressure_only_keeps_the_cathode_contacts():
+    """The composite keeps the plastic deformation of its pressing: below it the stack
+    pressure changes the cathode side by nothing (the Li side still feels it); above it,
+    the stack presses further."""
+    d = load_design("examples/table1/latp_carbonate_lfp.toml")
+    r = evaluate(build_inputs([_pressed(d, 3.0, 0.5), _pressed(d, 3.0, 2.0), _pressed(d, 3.0, 6.0)],
+                              untreated=True))
+    assert r.cathode.contact_fraction[1] == pytest.approx(r.cathode.contact_fraction[0], rel=1e-12)
+    assert r.cathode.asr_ohm_cm2[1] == pytest.approx(r.cathode.asr_ohm_cm2[0], rel=1e-12)
+    assert r.cathode.contact_fraction[2] > 1.2 * r.cathode.contact_fraction[0]
+    # a composite with SSE particles was cold-pressed (375 MPa by default): 5 or 50 MPa of stack alike
+    g = load_design("examples/lpscl_lig3tfsi_ncm622.toml")
+    r = evaluate(build_inputs([_pressed(g, None, 5.0), _pressed(g, None, 50.0)], untreated=True))
+    assert r.cathode.asr_ohm_cm2[1] == pytest.approx(r.cathode.asr_ohm_cm2[0], rel=1e-12)
+    assert r.cathode.contact_fraction[0] == pytest.approx(1.0 - g.cathode.porosity, rel=1e-9)   # at its solid face

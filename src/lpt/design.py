@@ -47,6 +47,7 @@ _CATHODE: dict[str, _Spec] = {
     "carbon_volume_fraction": (float, (0.0, 0.5), False),
     "particle_radius_um": (float, (0.01, 50.0), False),
     "sse_particle_radius_um": (float, (0.01, 100.0), False),
+    "fabrication_pressure_MPa": (float, (0.0, 2000.0), False),
     "current_collector": (str, None, False),
     "current_collector_thickness_um": (float, (0.0, 100.0), False),
 }
@@ -123,6 +124,8 @@ class Cathode:
     carbon_volume_fraction: float = 0.05
     particle_radius_um: float | None = None
     sse_particle_radius_um: float | None = None
+    # cold-pressing pressure that formed the cathode|SSE contacts (default: docs/model.md §1.1)
+    fabrication_pressure_MPa: float | None = None
     current_collector: str = "Al"
     current_collector_thickness_um: float = 15.0
 

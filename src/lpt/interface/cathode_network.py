@@ -16,7 +16,7 @@ Chem. C 123 (2019) 1626) simulate.  For equal sizes ``Z_ss = Z̄ x_s`` puts the 
 
 An active particle is reached when it touches the percolating network: by at least one
 SSE contact (Poisson, ``1 − exp(−Z_as m)``, ``m`` the share of those contacts particle
-breathing has left) or by the Li⁺-carrying liquid that wets it.  The network's
+breathing has left) or by a bridge of the Li⁺-carrying liquid at one of its contacts.  The network's
 *conductivity* is kept apart from its *connected fraction*: ``σ_eff = σ φ_s^1.5
 clip((Z_ss − Z_c)/(Z_full − Z_c))^2`` (Bruggeman above full connection, the conductivity
 exponent t ≈ 2 of 3-D percolation below it; Stauffer & Aharony 1994).
@@ -47,6 +47,21 @@ def wetted_area_share(saturation):
     with np.errstate(divide="ignore", invalid="ignore"):
         a = ndtr(ndtri(s) + sigma)
     return np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, a))
+
+
+def touched_share(saturation):
+    """Share of the particles the pore liquid touches at a saturation (pendular bridges).
+
+    A wetting liquid gathers first in the crevices around particle contacts, the
+    smallest pores of a packing, as pendular bridges (Scheel et al., Nat. Mater. 7 (2008)
+    189; Herminghaus, Adv. Phys. 54 (2005) 221).  A particle has ``Z̄`` such necks; each
+    holds liquid with the probability ``a(s)`` that a pore wall is wetted, so the particle
+    touches the liquid — and is connected through it where the liquid percolates — with
+    ``1 − (1 − a(s))^Z̄``, while only the share ``a(s)`` of its surface is wetted.  One
+    bridge connects a particle; the whole wetted surface reacts with the liquid.
+    """
+    a = wetted_area_share(saturation)
+    return 1.0 - (1.0 - a) ** parameters().packing_coordination
 
 
 def coordination(sse_fraction, active_fraction, sse_radius, active_radius):
@@ -85,6 +100,22 @@ def volume_percolation(phi):
     return frac ** P.percolation_exponent
 
 
+def liquid_percolation(saturation):
+    """Connected share of a wetting pore liquid at a saturation ``s`` of the pore space.
+
+    The pore space of a particle packing percolates on its own (down to a few per cent
+    porosity); the wetting liquid lines it from the smallest pores outwards, so its
+    connectivity is a continuum percolation *within the pore space*: the same threshold
+    and saturation as :func:`volume_percolation`, applied to ``s``.  The threshold, 0.16
+    of the pore volume, is the residual (irreducible) saturation below which a wetting
+    phase in granular media stops being continuous, 0.1–0.2 (Brooks & Corey, Hydrology
+    Paper 3, Colorado State Univ. 1964; Hunt, Percolation Theory for Flow in Porous Media,
+    Springer 2005, ch. 6: the conductivity of the wetting phase vanishes at a critical
+    moisture content).
+    """
+    return volume_percolation(saturation)
+
+
 def network_conductivity_S_cm(sigma_S_cm, sse_fraction, z_ss):
     """Effective ionic conductivity of the composite's SSE network (S cm⁻¹)."""
     P = parameters()
@@ -94,18 +125,22 @@ def network_conductivity_S_cm(sigma_S_cm, sse_fraction, z_ss):
 
 
 def reached_fraction(*, sse_fraction, active_fraction, sse_radius, active_radius, contact_retention,
-                     liquid_fraction, wetted_share):
+                     liquid_fraction, saturation, touched_share):
     """Fraction of the active particles connected to the separator through the ionic
     network (SSE ‖ Li⁺-carrying liquid), before the first layer is added.
 
     ``liquid_fraction`` is the volume fraction of Li⁺-carrying liquid in the composite and
-    ``wetted_share`` the share of a particle's surface it wets (0 for none or a neat ionic
-    liquid).  The liquid bridges SSE particles it wets, so the joint network percolates
-    on their summed volume.
+    ``touched_share`` the share of the particles it touches (:func:`touched_share`; 0 for
+    none or a neat ionic liquid).  The liquid bridges the SSE particles it touches, so the
+    joint network percolates on their summed volume.  ``saturation`` is the share of the
+    pore volume the liquid fills: the pore space of a packing is itself connected, and a
+    wetting liquid in it percolates once it fills the critical share of that space
+    (:func:`liquid_percolation`), whatever the composite's porosity.
     """
     z_ss, z_as = coordination(sse_fraction, active_fraction, sse_radius, active_radius)
     p_sse = connected_share(z_ss)
-    p_joint = np.where(wetted_share > 0, volume_percolation(liquid_fraction + sse_fraction * wetted_share), 0.0)
+    p_joint = np.where(touched_share > 0, np.maximum(liquid_percolation(saturation),
+                       volume_percolation(liquid_fraction + sse_fraction * touched_share)), 0.0)
     p_ion = np.maximum(p_sse, p_joint)
-    untouched = np.exp(-z_as * contact_retention) * (1.0 - wetted_share)
+    untouched = np.exp(-z_as * contact_retention) * (1.0 - touched_share)
     return p_ion * (1.0 - untouched)

@@ -81,6 +81,7 @@ class Inputs:
     temperature_K: np.ndarray
     pressure_MPa: np.ndarray
     contact_pressure_MPa: np.ndarray  # the highest pressure the Li saw: attachment or stack
+    cathode_contact_pressure_MPa: np.ndarray  # the highest the cathode|SSE saw: pressing or stack
     sse_sigma_S_cm: np.ndarray
     sse_Ea_eV: np.ndarray
     sse_thickness_cm: np.ndarray
@@ -180,6 +181,18 @@ def side_row(design: Design, side: str, nums: Mapping[str, np.ndarray]) -> dict[
     return row
 
 
+def cathode_fabrication_pressure_MPa(nums: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Pressure that formed the cathode|SSE contacts (MPa): the design's
+    ``cathode.fabrication_pressure_MPa``, else a composite with SSE particles was
+    cold-pressed onto the separator at the typical pressure of such cells
+    (``cathode_fabrication_pressure_MPa``), and an electrode cast without SSE was only laid
+    on the pellet at assembly (the stack pressure)."""
+    given = nums["cathode.fabrication_pressure_MPa"]
+    pressed = np.where(nums["cathode.sse_volume_fraction"] > 0, parameters().cathode_fabrication_pressure_MPa,
+                       nums["stack_pressure_MPa"])
+    return np.where(np.isnan(given), pressed, given)
+
+
 def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """The cell-level inputs for a group of designs sharing ``design``'s materials."""
     sse = materials.get(design.electrolyte.material)
@@ -200,6 +213,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         pressure_MPa=nums["stack_pressure_MPa"],
         # Li keeps the plastic deformation of its attachment (no spring-back of a metal)
         contact_pressure_MPa=np.fmax(nums["fabrication_pressure_MPa"], nums["stack_pressure_MPa"]),
+        # the composite keeps the contacts its cold-pressing made; the stack only holds them
+        cathode_contact_pressure_MPa=np.fmax(cathode_fabrication_pressure_MPa(nums), nums["stack_pressure_MPa"]),
         # Bruggeman-type correction of the pellet's conductivity, σ ∝ ρ_rel^1.5
         sse_sigma_S_cm=sse.conductivity_S_cm * nums["electrolyte.relative_density"] ** 1.5,
         sse_Ea_eV=sse.activation_energy_eV,

@@ -26,7 +26,7 @@ import numpy as np
 
 from lpt.constants import F_C_MOL, R_J_MOLK, arrhenius
 from lpt.interface.chemistry.growth import interphase_thickness_cm
-from lpt.interface.cathode_network import reached_fraction, wetted_area_share
+from lpt.interface.cathode_network import reached_fraction, touched_share
 from lpt.interface.inputs import Inputs, SideInputs
 from lpt.interface.mechanisms import Growth, SideView, slot
 from lpt.interface.mechanisms.cathode_oxidation import cei_resistance_ohm_cm2
@@ -182,7 +182,7 @@ def cathode_utilization(x: Inputs, cath: SideResult, st: State) -> tuple[np.ndar
         sse_fraction=x.cathode_sse_fraction, active_fraction=x.cathode_active_fraction,
         sse_radius=x.sse_particle_radius_cm, active_radius=x.particle_radius_cm,
         contact_retention=st.solid_network_retention, liquid_fraction=sat * x.cathode_porosity,
-        wetted_share=wetted_area_share(sat))
+        saturation=sat, touched_share=touched_share(sat))
     first_layer = np.minimum(1.0, 2.0 * x.particle_radius_cm / x.cathode_thickness_cm)
     u_surface = first_layer * np.minimum(1.0, cath.contact_fraction + cath.wetted_fraction)
     u = u_surface + (1.0 - u_surface) * reached

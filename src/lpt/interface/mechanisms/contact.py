@@ -12,7 +12,9 @@ Li's flow hardness at the cell's temperature and the highest pressure the Li has
 
 Cathode side: a porous composite layer pressed on a ceramic. Only its solid face (a
 fraction ``1 − ε`` of the area) can touch: the contact is Bowden–Tabor, ``p/(p + H)``,
-capped at ``1 − ε``; the pore mouths stay open to the liquid whatever the
+capped at ``1 − ε``, at the highest pressure the layer saw — its cold-pressing
+(``cathode.fabrication_pressure_MPa``) or the stack: the composite keeps its plastic
+deformation, so a stack pressure below the pressing pressure only holds the contacts; the pore mouths stay open to the liquid whatever the
 pressure, so pressing harder cannot squeeze a wetting liquid out of the interface.
 """
 
@@ -41,7 +43,7 @@ def contact_law(v: SideView) -> np.ndarray:
     if v.side == "anode":
         hardness = np.where(s.li_metal, li_flow_hardness_MPa(s.hardness_MPa, v.temperature_K), s.hardness_MPa)
         return bowden_tabor(x.contact_pressure_MPa, hardness)
-    return np.minimum(bowden_tabor(x.pressure_MPa, s.hardness_MPa), 1.0 - x.cathode_porosity)
+    return np.minimum(bowden_tabor(x.cathode_contact_pressure_MPa, s.hardness_MPa), 1.0 - x.cathode_porosity)
 
 
 def spot_radius_cm(v: SideView, phi: np.ndarray) -> np.ndarray:
