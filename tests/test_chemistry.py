@@ -153,5 +153,23 @@ def test_no_model_input_reads_a_material_effect_flag():
     src = pathlib.Path(materials.__file__).resolve().parents[1]
     text = "\n".join(p.read_text() for p in src.rglob("*.py")) + "\n".join(
         p.read_text() for p in src.rglob("*.toml"))
-    for flag in ("blocks_sse_reduction", "passivates_li", "removes_proton_exchange_layer", "lif_rich_sei"):
+    for flag in ("blocks_sse_reduction", "passivates_li", "removes_proton_exchange_layer", "lif_rich_sei",
+                 "free_solvent ="):
         assert flag not in text, flag
+
+
+def test_free_solvent_is_what_the_li_shells_cannot_hold():
+    # N = 4 sites per Li⁺; a glyme gives min(donors, 4) of its O to one Li⁺, a carbonate one.
+    # Equimolar LiTFSI:G3 holds all its glyme (a solvate ionic liquid); one more G3 per Li
+    # is free; 1 M LiPF6 in EC leaves all but 4 M of the ~15 M EC free; 4 M LiFSI in DME
+    # at 1:1.4 (Qian et al. 2015's high-concentration electrolyte) leaves none.
+    from lpt.interface.chemistry import composition
+
+    sil = composition("G3 1:1", salt_anion="TFSI", salt_mol_L=2.9, solvents_molar_ratio={"G3": 1.0})
+    assert not sil.free_solvent and sil.free_solvent_mol_L["G3"] == pytest.approx(0.0, abs=1e-12)
+    rich = composition("G3 1:2", salt_anion="TFSI", salt_mol_L=2.0, solvents_molar_ratio={"G3": 2.0})
+    assert rich.free_solvent and rich.free_solvent_mol_L["G3"] == pytest.approx(2.0)
+    ec = composition("1 M in EC", salt_anion="PF6", salt_mol_L=1.0, solvents_volume={"EC": 1.0})
+    assert ec.free_solvent_mol_L["EC"] == pytest.approx(ec.solvents["EC"] - 4.0)
+    hce = composition("4 M LiFSI DME", salt_anion="FSI", salt_mol_L=4.0, solvents_molar_ratio={"DME": 1.4})
+    assert not hce.free_solvent

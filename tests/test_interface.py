@@ -325,3 +325,30 @@ def test_a_stack_pressure_below_the_pressing_pressure_only_keeps_the_cathode_con
     r = evaluate(build_inputs([_pressed(g, None, 5.0), _pressed(g, None, 50.0)], untreated=True))
     assert r.cathode.asr_ohm_cm2[1] == pytest.approx(r.cathode.asr_ohm_cm2[0], rel=1e-12)
     assert r.cathode.contact_fraction[0] == pytest.approx(1.0 - g.cathode.porosity, rel=1e-9)   # at its solid face
+
+
+def test_a_cathode_polymer_interlayer_loses_its_coverage_as_the_cathode_breathes():
+    # Review §3.2: an in-situ polymer's physical adhesion does not survive the cathode's
+    # volume change; each cycle it loses k_cm·ΔV% of what it covers (the chemo-mechanical
+    # law of the solid contacts, Koerver et al. 2017), so after N cycles (1 − k_cm ΔV%)^N
+    # is left, the wetted fraction follows and the cathode ASR rises.  A wetting liquid
+    # follows the volume change and keeps its coverage.
+    from lpt import materials
+
+    P = parameters()
+    poly = make(cathode={"therapy": "polymerization", "precursor": "PEGMEA", "loading_uL_cm2": 1.0,
+                         "liquid": "LiTFSI-ECDMC"}, sse="LLZO")
+    liq = make(cathode=wet("LiTFSI-ECDMC", 1.0), sse="LLZO")
+    x = build_inputs([poly, liq])
+    st0 = initial_state(x)
+    st = advance(x, st0, 0.0, strip_mAh_cm2=0.0, current_mA_cm2=0.0, cycles=100)
+    dv = materials.get("LFP").volume_change_percent
+    expected = (1.0 - P.chemomechanical_contact_loss * dv) ** 100
+    assert st.cathode.coverage_retention[0] == pytest.approx(expected, rel=1e-12)
+    assert expected < 0.9                                     # the law does something in 100 cycles
+    assert st.cathode.coverage_retention[1] == 1.0
+    r0, r1 = evaluate(x, st0), evaluate(x, st)
+    # of the area out of solid contact (which breathing also changes), the polymer covers `expected`
+    cover = [r.cathode.wetted_fraction[0] / (1.0 - r.cathode.contact_fraction[0]) for r in (r0, r1)]
+    assert cover[1] == pytest.approx(expected * cover[0], rel=1e-9)
+    assert r1.cathode.asr_ohm_cm2[0] > r0.cathode.asr_ohm_cm2[0]

@@ -282,6 +282,16 @@ def test_fuzzed_bytes_give_a_table_or_one_clear_error(tmp_path, raw, fmt):
     _table_or_error(path, None)
 
 
+@pytest.mark.parametrize("raw", [b"", b"\xef\xbb\xbf", b"\n\n"])
+def test_an_empty_or_bom_only_biologic_text_file_is_one_clear_error(tmp_path, raw):
+    # a file of nothing but a UTF-8 byte-order mark decodes to no line at all
+    path = tmp_path / "empty.mpt"
+    path.write_bytes(raw)
+    with pytest.raises(LptError) as err:
+        read_cycling(path, format="biologic_mpt")
+    assert "\n" not in str(err.value)
+
+
 def _table_or_error(path, fmt):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -98,3 +98,33 @@ def test_a_thin_li_anode_runs_out_of_lithium_to_the_sei_before_a_thick_one():
     last = int(res.cycles_completed[1]) - 1
     assert cap[1, last] < 0.95 * cap[0, last]
     assert cap[1, last] < cap[1, last - 50] - 1.0     # still falling: Li-limited
+
+
+def test_end_of_life_is_the_first_cycle_below_80_percent_of_the_first():
+    from lpt.cycling import END_OF_LIFE_CAPACITY_FRACTION, end_of_life_cycle
+
+    assert END_OF_LIFE_CAPACITY_FRACTION == 0.8          # the cycle-life testing convention
+    caps = np.array([[100.0, 90.0, 81.0, 79.0, 10.0],    # crosses at cycle 4
+                     [100.0, 99.0, 98.0, 97.0, 96.0],    # never
+                     [100.0, 80.0, 70.0, np.nan, np.nan],  # exactly 80 % is not below: cycle 3
+                     [np.nan] * 5])                      # ran no cycle
+    eol = end_of_life_cycle(caps)
+    assert eol[0] == 4 and np.isnan(eol[1]) and eol[2] == 3 and np.isnan(eol[3])
+
+
+def test_untreated_li_lsps_cell_collapses_within_the_reported_failure_window():
+    # Zheng et al. 2018: without the ionic liquid the Li|LSPS|LFP cell fails in ~7 cycles.
+    # The capacity collapses when the mixed-conducting interphase's drop eats LFP's cut-off
+    # headroom; the run completes (no end reason), so the failure is its end of life, and
+    # `lpt simulate` and `lpt validate` both report it.  The treated arm stays above 80 %.
+    from lpt.validation import _failure_cycle, simulate_life
+
+    d = load_design(TABLE1 / "lsps_pyr13tfsi_lfp.toml")
+    untreated = simulate_life(d, 30, untreated=True)
+    cycle, how = _failure_cycle(untreated)
+    assert untreated["end_reason"] == "completed" and "end of life" in how
+    assert 7 / 3 <= cycle <= 7 * 3
+    res, _ = simulate_designs([d], 30, untreated=True)
+    assert res.design_record(0)["end_of_life_cycle"] == cycle
+    treated = simulate_life(d, 30)
+    assert _failure_cycle(treated)[0] is None

@@ -65,6 +65,10 @@ def simulate(
     cyc = rec["cycles"]
     con.print(f"[bold]{esc(d.name)}[/bold] ({'untreated' if untreated else 'treated'}) — "
               f"{len(cyc)} cycles, ended: [bold]{rec['end_reason']}[/bold], {rec['wall_s']:.3f} s")
+    eol = rec.get("end_of_life_cycle")
+    frac = f"{100 * rec['end_of_life_capacity_fraction']:.0f} %"
+    con.print(f"end of life (capacity < {frac} of cycle 1): "
+              + (f"[bold]cycle {eol}[/bold]" if eol is not None else f"not reached in {len(cyc)} cycles"))
     t = Table(show_header=True)
     for col in ("cycle", "discharge mAh g⁻¹", "CE", "ASR anode Ω cm²", "ASR cathode Ω cm²", "liquid left"):
         t.add_column(col, justify="right")

@@ -14,12 +14,12 @@ numerics and references: ``docs/cycling.md``.
 
 from lpt.cycling.cell import CellParameters, cell_parameters, cells_from_designs, concat
 from lpt.cycling.interface_hook import ConstantInterface, InterfaceHook, InterfaceState, interface_state
-from lpt.cycling.model import END_REASONS, CyclingResult, simulate
+from lpt.cycling.model import END_OF_LIFE_CAPACITY_FRACTION, END_REASONS, CyclingResult, end_of_life_cycle, simulate
 from lpt.cycling.ocv import ocv_curve, practical_window
 from lpt.cycling.protocol import Protocol, Step, parse_protocol, parse_step
 
 __all__ = [
-    "END_REASONS", "CellParameters", "ConstantInterface", "CyclingResult", "InterfaceHook",
+    "END_OF_LIFE_CAPACITY_FRACTION", "END_REASONS", "CellParameters", "ConstantInterface", "CyclingResult", "InterfaceHook",
     "InterfaceState", "Protocol", "Step", "cell_parameters", "cells_from_designs", "concat",
-    "interface_state", "ocv_curve", "parse_protocol", "parse_step", "practical_window", "simulate",
+    "end_of_life_cycle", "interface_state", "ocv_curve", "parse_protocol", "parse_step", "practical_window", "simulate",
 ]

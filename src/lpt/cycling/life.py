@@ -153,9 +153,13 @@ def simulate_designs(designs: Sequence[Design], n_cycles: int, *, protocol: str 
     return result, hook
 
 
-def cycle_life(designs: Sequence[Design], n_cycles: int, *, threshold: float = 0.8,
+def cycle_life(designs: Sequence[Design], n_cycles: int, *, threshold: float | None = None,
                untreated: bool = False) -> dict[str, np.ndarray]:
     """Cycles to ``threshold`` × the first cycle's capacity, for a batch of designs.
+
+    ``threshold`` defaults to the end-of-life convention of cycle-life testing,
+    :data:`lpt.cycling.model.END_OF_LIFE_CAPACITY_FRACTION` (80 %), the one ``lpt simulate``
+    reports as ``end_of_life_cycle`` and ``lpt validate`` counts as a failure.
 
     Designs are grouped by protocol (their `[cycling]` protocol or C-rate) and each
     group is simulated as one vectorized batch.  A design that never falls below the
@@ -163,6 +167,9 @@ def cycle_life(designs: Sequence[Design], n_cycles: int, *, threshold: float = 0
     says which.  Returns per-design arrays: ``cycles`` (cycle life), ``initial_capacity_mAh_g``,
     ``final_capacity_mAh_g`` and ``end_reason``.
     """
+    from lpt.cycling.model import END_OF_LIFE_CAPACITY_FRACTION
+
+    threshold = END_OF_LIFE_CAPACITY_FRACTION if threshold is None else threshold
     designs = list(designs)
     n = len(designs)
     cycles = np.zeros(n)

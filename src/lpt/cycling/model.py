@@ -39,6 +39,12 @@ from lpt.errors import LptError
 
 END_REASONS = ("completed", "voltage_cutoff", "liquid_depleted", "short_circuit", "capacity_threshold")
 
+# End of life as cycle-life testing defines it: the discharge capacity has fallen below
+# 80 % of its initial value (USABC Electric Vehicle Battery Test Procedures Manual, 1996;
+# IEC 62660-1:2018 cycle-life test; Spotnitz, J. Power Sources 113 (2003) 72).  A run is
+# not stopped there (``capacity_threshold`` does that on request); the cycle is reported.
+END_OF_LIFE_CAPACITY_FRACTION = 0.8
+
 # A cycle's coulombic efficiency compares what went in with what came out of the same
 # cells; it is not reported for a cycle that discharged more than this factor times what
 # it charged: such a cycle emptied charge stored before it (docs/cycling.md).
@@ -59,6 +65,17 @@ def coulombic_efficiency(q_charge, q_discharge) -> np.ndarray:
     ok = (q_ch > 0) & (q_dis >= 0) & (q_dis <= CE_COMPARABLE_RATIO * q_ch)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(ok, q_dis / q_ch, np.nan)
+
+
+def end_of_life_cycle(discharge_capacity_mAh_g, fraction: float = END_OF_LIFE_CAPACITY_FRACTION) -> np.ndarray:
+    """First cycle (1-based) whose discharge capacity is below ``fraction`` × the first
+    cycle's, one per design (rows); NaN where the capacity never fell that low (or the
+    design ran no cycle)."""
+    cap = np.atleast_2d(np.asarray(discharge_capacity_mAh_g, float))
+    with np.errstate(invalid="ignore"):
+        below = np.isfinite(cap) & (cap < fraction * cap[:, :1])
+    below[:, 0] = False
+    return np.where(below.any(axis=1), np.argmax(below, axis=1) + 1.0, np.nan)
 
 
 @dataclass
@@ -113,6 +130,12 @@ class CyclingResult:
     def __len__(self) -> int:
         return len(self.names)
 
+    @property
+    def end_of_life_cycle(self) -> np.ndarray:
+        """Per design, the first cycle below ``END_OF_LIFE_CAPACITY_FRACTION`` of cycle 1's
+        discharge capacity (NaN: never), :func:`end_of_life_cycle`."""
+        return end_of_life_cycle(self.discharge_capacity_mAh_g)
+
     def design_record(self, i: int) -> dict:
         """Design ``i`` in the shape of ``lpt simulate --json`` (docs/cli.md)."""
         cycles = []
@@ -130,7 +153,10 @@ class CyclingResult:
                 "liquid_remaining_fraction": float(self.liquid_remaining_fraction[i, k]),
                 "time_h": float(self.time_h[i, k]),
             })
-        return {"end_reason": self.end_reason[i], "wall_s": self.wall_s, "cycles": cycles}
+        eol = self.end_of_life_cycle[i]
+        return {"end_reason": self.end_reason[i], "wall_s": self.wall_s,
+                "end_of_life_cycle": int(eol) if np.isfinite(eol) else None,
+                "end_of_life_capacity_fraction": END_OF_LIFE_CAPACITY_FRACTION, "cycles": cycles}
 
 
 class _Engine:

@@ -109,7 +109,6 @@ class Liquid(Material):
     salt_molarity_M: float | None = None
     anion: Literal["PF6", "TFSI", "FSI", "BF4", "ClO4"]
     cation: Literal["none", "imidazolium", "pyrrolidinium", "piperidinium"] = "none"
-    free_solvent: bool  # uncoordinated carbonate/ether molecules (attack sulfides)
     conductivity_S_cm: float
     conductivity_activation_energy_eV: float
     viscosity_mPa_s: float

@@ -254,6 +254,14 @@ def is_superbase(additive: Reagent | None) -> bool:
     return bool(reactants()["additive"].get(additive.id, {}).get("scavenges_protons"))
 
 
+def has_free_solvent(liquid: Liquid) -> bool:
+    """The liquid holds solvent outside its Li⁺ shells (the chemistry engine's composition,
+    docs/model.md §1.6): the nucleophile that attacks sulfides and is reduced every cycle."""
+    from lpt.interface.chemistry import liquid_composition
+
+    return liquid_composition(liquid).free_solvent
+
+
 def is_acidic(reagent: Reagent | None) -> bool:
     if reagent is None:
         return False

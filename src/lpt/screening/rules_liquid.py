@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lpt.materials import Liquid
 from lpt.screening.context import (
-    MOLECULAR_SOLVENTS, Finding, ScreeningContext, is_superbase, pair, rule,
+    MOLECULAR_SOLVENTS, Finding, ScreeningContext, has_free_solvent, is_superbase, pair, rule,
 )
 
 # ------------------------------------------------------------------ liquid|SSE
@@ -17,7 +17,7 @@ def sulfide_nucleophilic_attack(ctx: ScreeningContext) -> list[Finding]:
         return []
     out = []
     for side, liq in ctx.liquid_sides():
-        if not liq.free_solvent:
+        if not has_free_solvent(liq):
             continue
         if liq.liquid_class in MOLECULAR_SOLVENTS:
             out.append(ctx.finding("SULFIDE_NUCLEOPHILIC_ATTACK", pair(side, "liquid", "SSE"), "critical",
@@ -39,7 +39,7 @@ def sil_bound_glyme_ok(ctx: ScreeningContext) -> list[Finding]:
                         f"the glyme of {liq.id} is bound to Li+, which weakens its O donors too much for a "
                         f"nucleophilic attack on {ctx.sse.id}: the solvate ionic liquid is compatible.")
             for side, liq in ctx.liquid_sides()
-            if liq.liquid_class == "solvate_ionic_liquid" and not liq.free_solvent]
+            if liq.liquid_class == "solvate_ionic_liquid" and not has_free_solvent(liq)]
 
 
 @rule("SLEI_FORMATION")
@@ -195,7 +195,7 @@ def window_anode(ctx: ScreeningContext) -> list[Finding]:
         return []
     head = (f"{anode.id} ({anode.average_potential_V:.2f} V) lies below the reduction limit of {liq.id} "
             f"({liq.window_low_V:.2f} V)")
-    if liq.free_solvent and liq.liquid_class in MOLECULAR_SOLVENTS:
+    if has_free_solvent(liq) and liq.liquid_class in MOLECULAR_SOLVENTS:
         return [ctx.finding("WINDOW_ANODE", pair(ctx.anode_side, "liquid", "anode"), "warning",
                             f"{head}: the solvent is reduced on every cycle and the few uL cm-2 are consumed.")]
     return [ctx.finding("WINDOW_ANODE", pair(ctx.anode_side, "liquid", "anode"), "info",

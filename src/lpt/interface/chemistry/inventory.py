@@ -32,6 +32,9 @@ LI_MOLAR_MASS = 6.94
 # a Li salt's own volume in solution, per mole: its mass at ~1.6 g/cm³ (estimate; it only
 # corrects the solvents' molarity at high concentration)
 SALT_DENSITY_G_CM3 = 1.6
+# a solvent counts as free when more than this share of it is outside the Li⁺ shells
+# (numerical zero: the equimolar solvate ionic liquids leave exactly none)
+FREE_SOLVENT_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,39 @@ class Composition:
     cations: dict[str, float] = field(default_factory=dict)
     additives: dict[str, float] = field(default_factory=dict)   # additives with chemistry of their own
     water_ppm: float = 0.0
-    free_solvent: bool = True
 
     def key(self) -> tuple:
         return (self.label, self.li_mol_L, tuple(sorted(self.anions.items())), tuple(sorted(self.solvents.items())),
-                tuple(sorted(self.cations.items())), tuple(sorted(self.additives.items())), self.water_ppm,
-                self.free_solvent)
+                tuple(sorted(self.cations.items())), tuple(sorted(self.additives.items())), self.water_ppm)
+
+    @property
+    def free_solvent_mol_L(self) -> dict[str, float]:
+        """Solvent molecules not held in a Li⁺ shell (mol L⁻¹), by solvent.
+
+        Each Li⁺ takes ``SOLVATION_NUMBER`` donor sites; a coordinating molecule gives it
+        ``min(donors, N)`` of its own (a glyme wraps one Li⁺ — [Li(G3)]⁺, [Li(G4)]⁺: Ueno et
+        al., J. Phys. Chem. B 116 (2012) 11323; Yoshida et al., J. Am. Chem. Soc. 133 (2011)
+        13121 —, a carbonate gives one O, four molecules per Li⁺: Xu 2004), and the solvents
+        share the Li⁺ by their donor sites × affinity.  What the Li⁺ cannot hold is free:
+        an equimolar solvate ionic liquid or a high-concentration electrolyte has none, a
+        1 M carbonate most of it; a non-coordinating diluent (affinity 0) is all free.
+        """
+        sites = {s: n * entry("solvent", s)["donors"] * entry("solvent", s)["affinity"]
+                 for s, n in self.solvents.items()}
+        total = sum(sites.values())
+        out = {}
+        for s, n in self.solvents.items():
+            donors = entry("solvent", s)["donors"]
+            per_li = SOLVATION_NUMBER / min(donors, SOLVATION_NUMBER) if sites[s] > 0 else 0.0
+            held = self.li_mol_L * (sites[s] / total if total > 0 else 0.0) * per_li
+            out[s] = max(n - held, 0.0)
+        return out
+
+    @property
+    def free_solvent(self) -> bool:
+        """Some solvent is not held in a Li⁺ shell (it can attack a sulfide's PS₄³⁻)."""
+        return any(f > FREE_SOLVENT_TOLERANCE * n for f, n in zip(self.free_solvent_mol_L.values(),
+                                                                   self.solvents.values()))
 
 
 def _salt_volume_L_mol(anion: str) -> float:
@@ -60,7 +90,7 @@ def _salt_volume_L_mol(anion: str) -> float:
 def composition(label: str, *, salt_anion: str | None, salt_mol_L: float, solvents_volume: Mapping[str, float] | None = None,
                 solvents_molar_ratio: Mapping[str, float] | None = None, cation: str | None = None,
                 il_mol_L: float = 0.0, il_anion: str | None = None, additives: Mapping[str, float] | None = None,
-                water_ppm: float = 0.0, free_solvent: bool = True) -> Composition:
+                water_ppm: float = 0.0) -> Composition:
     """A composition from a recipe: salt and molarity; solvents by volume fraction (of the
     solvent mixture) or by moles per mole of Li salt; an ionic liquid; additives (mol L⁻¹,
     or ``None`` for the table's usual amount)."""
@@ -94,7 +124,7 @@ def composition(label: str, *, salt_anion: str | None, salt_mol_L: float, solven
             li += amount
         else:
             extra[name] = amount
-    return Composition(label, li, anions, solvents, cations, extra, water_ppm, free_solvent)
+    return Composition(label, li, anions, solvents, cations, extra, water_ppm)
 
 
 def liquid_composition(liquid: Any, additive: Any = None) -> Composition:
@@ -109,7 +139,7 @@ def liquid_composition(liquid: Any, additive: Any = None) -> Composition:
     return composition(liquid.id, salt_anion=anion if liquid.salt else None, salt_mol_L=salt,
                        solvents_volume=liquid.solvents or None,
                        cation=None if liquid.cation == "none" else liquid.cation, il_mol_L=il, il_anion=anion,
-                       additives=adds, water_ppm=liquid.water_ppm or 0.0, free_solvent=liquid.free_solvent)
+                       additives=adds, water_ppm=liquid.water_ppm or 0.0)
 
 
 def solvation_shell(c: Composition) -> dict[tuple[str, str], float]:
@@ -240,8 +270,12 @@ def oxidation_interphase(c: Composition, potential_V: float) -> Interphase | Non
     return _react("CEI", potential_V, weights) if weights else None
 
 
-def solvent_classes(c: Composition) -> set[str]:
-    return {entry("solvent", s)["class"] for s, n in c.solvents.items() if n > 0}
+def solvent_classes(c: Composition, free_only: bool = False) -> set[str]:
+    """Classes (carbonate, ether, nitrile ...) of the liquid's solvents, or of those with
+    molecules outside the Li⁺ shells (``free_only``)."""
+    amounts = c.free_solvent_mol_L if free_only else c.solvents
+    return {entry("solvent", s)["class"] for s, n in amounts.items()
+            if n > (FREE_SOLVENT_TOLERANCE * c.solvents[s] if free_only else 0.0)}
 
 
 def makes_hf(c: Composition) -> bool:

@@ -45,7 +45,7 @@ def slei_films(sse, c: Composition) -> list[Film]:
     """The films the liquid ``c`` grows on ``sse`` (empty: only desolvation)."""
     films = []
     surface = surface_state(sse, c)
-    classes = solvent_classes(c) if c.free_solvent else set()
+    classes = solvent_classes(c, free_only=True)
     for name, rec in reactants()["surface"].items():
         if rec["needs_surface"] not in surface:
             continue

@@ -58,6 +58,8 @@ def read_mpt_table(raw: bytes, name: str) -> tuple[pd.DataFrame, dict]:
         _header_facts(lines[2:n_header - 1], meta)
     else:
         n_header = 1  # "no header" export: the first line names the columns
+    if not lines:
+        raise LptError(f"{name}: the file holds no text (an EC-Lab export starts with its header or column line).")
     names = lines[n_header - 1].rstrip("\r\n").split("\t")
     while names and not names[-1].strip():
         names.pop()
