@@ -45,6 +45,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from lpt.errors import LptError, did_you_mean
+from lpt.impedance import lm_kernel
 from lpt.impedance.compiled import CompiledCircuit
 from lpt.impedance.constraints import ParameterMap
 from lpt.impedance.lm import MERGE_DISTANCE, Problem, levenberg_marquardt
@@ -212,7 +213,10 @@ def _run(circuit: CompiledCircuit, pmap: ParameterMap, f, Z, wr, wi, starts: np.
     P0 = starts.reshape(n_spec * n_starts, -1)
     theta0 = pmap.clip_inside(P0[:, pmap.free]) if pmap.n_free else np.zeros((len(P0), 0))
     problem = Problem(circuit, pmap, f if f.ndim == 1 else f[owner], Z[owner], wr[owner], wi[owner])
-    U, cost, converged = levenberg_marquardt(problem, pmap.to_u(theta0), owner)
+    if pmap.n_free and lm_kernel.available(circuit):
+        U, cost, converged = lm_kernel.levenberg_marquardt_compiled(problem, pmap.to_u(theta0))
+    else:
+        U, cost, converged = levenberg_marquardt(problem, pmap.to_u(theta0), owner)
     cost = np.where(np.isfinite(cost), cost, np.inf).reshape(n_spec, n_starts)
     best = np.argmin(cost, axis=1)
     rows = np.arange(n_spec) * n_starts + best
