@@ -98,6 +98,36 @@ def bench_fit(n: int, n_peer: int) -> dict:
     }
 
 
+RECOVERY = {  # circuit: typical parameters (scattered as in `synthetic`)
+    "R0-p(R1,CPE1)-G2": np.array([10, 50, 1e-7, 0.9, 100, 1e-2]),
+    "R0-TLMQ1": np.array([10, 50, 1e-3, 0.9]),
+}
+
+
+def bench_recovery(n: int) -> dict:
+    """Gerischer and transmission-line circuits: n noisy spectra each (57 points,
+    1 MHz-10 mHz, 1 % noise), parameters scattered log-normally by 20 % (exponents by
+    0.03): the fraction of fits with every parameter within 3 standard errors of the truth."""
+    rng = np.random.default_rng(3)
+    f = np.logspace(6, -2, 57)
+    out = {}
+    for text, typical in RECOVERY.items():
+        c = Circuit(text)
+        P = typical * np.exp(rng.normal(0, 0.2, (n, len(typical))))
+        alpha = [k for k, kind in enumerate(c.param_kinds) if kind == "exponent"]
+        P[:, alpha] = np.clip(typical[alpha] + rng.normal(0, 0.03, (n, len(alpha))), 0.5, 0.99)
+        Z = c(P, f)
+        Z = Z + 0.01 * np.abs(Z) * (rng.normal(size=Z.shape) + 1j * rng.normal(size=Z.shape))
+        t = time.perf_counter()
+        res = fit_spectra(c, f, Z)
+        wall = time.perf_counter() - t
+        truth = c.canonical_order(P)[0]
+        within = np.mean([np.all(np.abs(r.parameters - truth[i]) < 3 * r.stderr) for i, r in enumerate(res)])
+        out[text] = {"n_spectra": n, "fraction_all_params_within_3_stderr": float(within),
+                     "converged_fraction": float(np.mean([r.converged for r in res])), "spectra_per_s": n / wall}
+    return out
+
+
 def bench_example() -> list[dict]:
     from impedance import preprocessing
     from impedance.models.circuits import CustomCircuit
@@ -215,6 +245,8 @@ def main() -> None:
     for row in doc["fit_example"]:
         print(f"{row['circuit']:32s} {row['weighting']:8s} lpt {row['lpt_s']*1e3:8.1f} ms  impedance.py "
               f"{row['impedance_py_s']*1e3:9.1f} ms  chi2 ratio lpt/impedance.py {row['chi2_ratio']:.4f}")
+    doc["recovery"] = bench_recovery(args.n)
+    print(json.dumps(doc["recovery"], indent=1))
     doc["drt"] = bench_drt()
     print(json.dumps(doc["drt"], indent=1))
     doc["single"] = bench_single()

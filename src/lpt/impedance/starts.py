@@ -56,7 +56,7 @@ def _features(circuit: CompiledCircuit, top: list, f: np.ndarray, Z: np.ndarray)
     if not np.isfinite(span) or span <= 0.05 * float(np.abs(Z[end])):
         span = 0.5 * scale
     scale = float(np.max(np.abs(Z[:end + 1])))
-    n_arcs = sum(1 for c in top if c.kind == "parallel")
+    n_arcs = sum(1 for c in top if _arc_like(c))
 
     smooth = -np.convolve(Z.imag, np.ones(3) / 3, mode="same")
     smooth[end + 1:] = smooth[end]
@@ -90,7 +90,7 @@ def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray)
     omegas = {flag: np.array([ft[flag] for ft in feats]).reshape(len(feats), -1) for flag in (True, False)}
     span, w_min = col["span"], col["w_min"]
     n_arcs = omegas[False].shape[1]
-    n_diffusion = sum(1 for c in top if c.kind == "element" and c.element.name != "R"
+    n_diffusion = sum(1 for c in top if c.kind == "element" and c.element.name != "R" and not _arc_like(c)
                       and "Ohm" in c.element.units)
     g = np.geomspace(1, 10, n_arcs) if n_arcs else np.array([])
     shares = {"equal": np.full(n_arcs, 1.0 / max(n_arcs, 1)),
@@ -114,6 +114,9 @@ def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray)
             if node.kind == "parallel":
                 _guess_arc(node, r_arcs[:, k], w_arcs[:, k], ctx, p)
                 k += 1
+            elif _arc_like(node):
+                _guess_element(node, r_arcs[:, k], w_arcs[:, k], ctx, p)
+                k += 1
             elif node.element.name == "R":
                 p[:, node.first_param] = col["r_inf"] if first_r else 0.1 * span
                 first_r = False
@@ -122,6 +125,16 @@ def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray)
         starts.append(p)
     P = np.stack(starts, axis=1)
     return np.where(np.isfinite(P) & (P > 0), P, 1.0)
+
+
+def _arc_like(node: Node) -> bool:
+    """A parallel arc, or a series element with a resistance and a time constant of its
+    own (Gerischer, Havriliak-Negami, ZARC, TLMi ...): each shows as an arc of -Z''
+    and takes one of the peaks, in the order the circuit string lists them."""
+    if node.kind == "parallel":
+        return True
+    e = node.element
+    return (node.kind == "element" and e.name not in DIFFUSION and "Ohm" in e.units and "s" in e.units)
 
 
 def _guess_element(node: Node, r: float, w: float, ctx: dict, p: np.ndarray) -> None:
