@@ -130,25 +130,21 @@ def _distinct(f: np.ndarray, Z: np.ndarray):
     return fu, Zu
 
 
-def _solve(A: np.ndarray, Z: np.ndarray, w: np.ndarray):
-    """Weighted linear least squares on stacked real/imaginary rows with normalized
-    columns and a fixed relative cutoff; returns x and the residual sum of squares.
+def _solve(Aw: np.ndarray, b: np.ndarray):
+    """Linear least squares ``Aw x = b`` (the weighted real and imaginary rows stacked)
+    with normalized columns and a fixed relative cutoff; returns x and the residual
+    sum of squares.
 
     QR with column pivoting (LAPACK gelsy): rank-revealing like the SVD, 4x faster.
     LAPACK is called directly: scipy's ``lstsq`` wrapper costs more than the
     factorization of these small matrices, and the test solves about ten of them."""
-    n, k = A.shape
-    Aw = np.empty((2 * n, k), order="F")
-    np.multiply(A.real, w[:, None], out=Aw[:n])
-    np.multiply(A.imag, w[:, None], out=Aw[n:])
-    b = np.concatenate([Z.real * w, Z.imag * w])
+    rows, k = Aw.shape
     norm = np.sqrt(np.einsum("ij,ij->j", Aw, Aw))
-    norm = np.where(norm > 0, norm, 1.0)
-    An = Aw / norm
-    lwork = int(_gelsy_lwork(2 * n, k, 1, RCOND)[0])
-    rhs = np.zeros((max(2 * n, k), 1))
-    rhs[:2 * n, 0] = b
-    _, xs, _, _, info = _gelsy(An, rhs, np.zeros(k, dtype=np.int32), RCOND, lwork,
+    norm[norm == 0] = 1.0
+    rhs = np.zeros((max(rows, k), 1))
+    rhs[:rows, 0] = b
+    lwork = int(_gelsy_lwork(rows, k, 1, RCOND)[0])
+    _, xs, _, _, info = _gelsy(np.asfortranarray(Aw / norm), rhs, np.zeros(k, dtype=np.int32), RCOND, lwork,
                                overwrite_a=True, overwrite_b=True)
     if info != 0:
         raise LptError(f"the KK least squares failed (LAPACK gelsy info {info}).")
@@ -195,20 +191,27 @@ def kramers_kronig(f, Z, mu_critical: float = MU_CRITICAL, max_rc: int | None = 
     columns: dict[int, np.ndarray] = {}
     solved: dict[tuple, tuple[np.ndarray, float]] = {}
 
+    n = len(omega)
+    b = np.concatenate([Zu.real * w, Zu.imag * w])
+
     def design(m: int, series: tuple[str, ...]):
+        """The weighted real design matrix: real rows over imaginary rows."""
         if m not in columns:
             columns[m] = _rc_columns(omega, m)[1]
-        A = np.empty((len(omega), m + 1 + len(series)), dtype=complex)
+        A = np.empty((n, m + 1 + len(series)), dtype=complex)
         A[:, 0] = 1.0
         A[:, 1:m + 1] = columns[m]
         for j, s in enumerate(series):
             A[:, m + 1 + j] = extra[s]
-        return A
+        Aw = np.empty((2 * n, A.shape[1]))
+        np.multiply(A.real, w[:, None], out=Aw[:n])
+        np.multiply(A.imag, w[:, None], out=Aw[n:])
+        return Aw
 
     def solve(m: int, series: tuple[str, ...]):
         """Each (M, series elements) is solved once."""
         if (m, series) not in solved:
-            solved[m, series] = _solve(design(m, series), Zu, w)
+            solved[m, series] = _solve(design(m, series), b)
         return solved[m, series]
 
     def mu_of(x, m):
