@@ -197,7 +197,9 @@ def bench_drt(n: int = 20) -> dict:
 
 
 def bench_single() -> dict:
-    """Per-spectrum costs: best of 20 runs after a warm-up (the machine is shared)."""
+    """Per-spectrum costs: best and median of 20 runs after a warm-up, in wall time
+    and in CPU time of this thread (on a shared machine the wall time includes the
+    waits for a core; the CPU time is what a quiet core gives)."""
     from lpt.impedance.validate import kramers_kronig, z_hit
 
     rng = np.random.default_rng(5)
@@ -208,23 +210,26 @@ def bench_single() -> dict:
 
     def best(fn, n=20):
         fn()
-        times = []
+        wall, cpu = [], []
         for _ in range(n):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             fn()
-            times.append(time.perf_counter() - t)
-        return min(times), float(np.median(times))
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.thread_time() - c)
+        return min(wall), float(np.median(wall)), min(cpu), float(np.median(cpu))
 
-    fit_best, fit_median = best(lambda: fit_spectra(c3, f, Z))
-    kk_best, kk_median = best(lambda: kramers_kronig(f, Z))
-    zh_best, zh_median = best(lambda: z_hit(f, Z))
+    out = {}
     f4 = np.logspace(6, -2, 10_000)
     Z4 = c3([10, 50, 1e-8, 0.9, 100, 1e-6, 0.85, 300, 1e-3, 0.8], f4)
-    drt_best, drt_median = best(lambda: calculate_drt(f4, Z4), n=3)
-    return {"fit_3arc_60pt_ms_best": fit_best * 1e3, "fit_3arc_60pt_ms_median": fit_median * 1e3,
-            "linkk_ms_best": kk_best * 1e3, "linkk_ms_median": kk_median * 1e3,
-            "zhit_ms_best": zh_best * 1e3, "zhit_ms_median": zh_median * 1e3,
-            "drt_10k_points_s_best": drt_best, "drt_10k_points_s_median": drt_median}
+    for name, fn, n, unit in (("fit_3arc_60pt", lambda: fit_spectra(c3, f, Z), 20, 1e3),
+                              ("linkk", lambda: kramers_kronig(f, Z), 20, 1e3),
+                              ("zhit", lambda: z_hit(f, Z), 20, 1e3),
+                              ("drt_10k_points", lambda: calculate_drt(f4, Z4), 3, 1.0)):
+        w_best, w_median, c_best, c_median = best(fn, n)
+        suffix = "ms" if unit == 1e3 else "s"
+        out.update({f"{name}_{suffix}_best": w_best * unit, f"{name}_{suffix}_median": w_median * unit,
+                    f"{name}_{suffix}_cpu_best": c_best * unit, f"{name}_{suffix}_cpu_median": c_median * unit})
+    return out
 
 
 def main() -> None:
@@ -249,6 +254,7 @@ def main() -> None:
     print(json.dumps(doc["recovery"], indent=1))
     doc["drt"] = bench_drt()
     print(json.dumps(doc["drt"], indent=1))
+    print(f"load average (1 min) {os.getloadavg()[0]:.1f}", file=sys.stderr)
     doc["single"] = bench_single()
     print(json.dumps(doc["single"], indent=1))
     doc["load_average_1min_at_end"] = os.getloadavg()[0]

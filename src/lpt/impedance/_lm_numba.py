@@ -170,7 +170,7 @@ def _gradient_cosine(JtJ, g, cost):
         norm = math.sqrt(max(JtJ[j, j], 0.0))
         if norm > 0:
             c = abs(g[j]) / (norm * math.sqrt(cost))
-            if c > out or c != c:
+            if c > out or math.isnan(c):
                 out = c
     return out
 

@@ -16,12 +16,16 @@ at the optimum, squared once (pyimpspec squares its residuals twice).
 How it runs, and why:
 
 1. Several starting points per spectrum come from the spectrum itself
-   (:mod:`lpt.impedance.starts`).
-2. All (spectrum, start) rows are refined together by one vectorized
-   Levenberg–Marquardt loop (:mod:`lpt.impedance.lm`) in the unconstrained
-   coordinates of :mod:`lpt.impedance.constraints` (fixed, bounded and linked
-   parameters) with the exact Jacobian of the compiled circuit. Starts that fall
-   behind their spectrum's best, or that join another start, are dropped early.
+   (:mod:`lpt.impedance.starts`). The first two are refined first; the others only
+   for spectra whose fit from these is not trusted (:func:`_trusted`: converged
+   inside the bounds, both starts in one basin, white residuals).
+2. All (spectrum, start) rows are refined by a Levenberg–Marquardt loop in the
+   unconstrained coordinates of :mod:`lpt.impedance.constraints` (fixed, bounded
+   and linked parameters) with the exact Jacobian of the compiled circuit: compiled
+   by Numba row by row where the circuit's elements allow
+   (:mod:`lpt.impedance.lm_kernel`), else the batched NumPy loop
+   (:mod:`lpt.impedance.lm`), where starts that fall behind their spectrum's best,
+   or join another start, are dropped early.
 3. ``converged`` means the solver's own tests (MINPACK's: relative reduction,
    step size or gradient orthogonality) were met at the reported optimum.
    Only a row the loop could not finish, or one pressed against a bound, is
