@@ -103,3 +103,14 @@ def test_a_fit_that_misses_an_arc_is_not_trusted_and_a_right_one_is():
         trusted = _trusted(c, pmap, f[None], Z[None], wr, wi, theta, np.array([res.chi_square]),
                            np.array([res.converged]), U, costs)
         assert bool(trusted[0]) is expected, text
+
+
+def test_an_element_registered_again_under_a_builtin_name_keeps_the_numpy_loop(monkeypatch):
+    """The kernel holds the built-in formulas: a user's own "CPE" must not be replaced by them."""
+    import dataclasses
+
+    from lpt.impedance import elements
+
+    own = dataclasses.replace(elements.ELEMENTS["CPE"], impedance=lambda p, omega: 1.0 / (p[0] * omega ** p[1]))
+    monkeypatch.setitem(elements.ELEMENTS, "CPE", own)
+    assert lm_kernel.program(Circuit("R0-p(R1,CPE1)")) is None

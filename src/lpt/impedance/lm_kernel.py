@@ -23,6 +23,7 @@ import os
 
 import numpy as np
 
+from lpt.impedance import elements
 from lpt.impedance.lm import FTOL, GTOL, XTOL
 
 _CODES = {"R": 0, "C": 1, "L": 2, "CPE": 3, "W": 4, "Wo": 5, "Ws": 6}
@@ -38,7 +39,8 @@ def program(circuit) -> np.ndarray | None:
     def visit(node) -> bool:
         if node.kind == "element":
             code = _CODES.get(node.element.name)
-            if code is None:
+            # an element re-registered under a built-in name is not the kernel's formula
+            if code is None or node.element.impedance is not getattr(elements, node.element.name):
                 return False
             rows.append((code, node.first_param, 0))
             return True
