@@ -24,6 +24,7 @@ DIFFUSION = ("W", "Wo", "Ws", "Wop", "Wsp")
 
 # (use peaks, split of the span, alpha, diffusion tau x omega_min, diffusion share)
 _VARIANTS = [
+    (True, "heights", 0.9, 1.0, 0.2),
     (True, "equal", 0.9, 1.0, 0.2), (False, "equal", 0.8, 1.0, 0.2),
     (True, "geometric", 0.95, 1.0, 0.2), (True, "equal", 0.9, 10.0, 0.2),
     (False, "geometric", 0.9, 0.1, 0.2), (True, "reverse", 0.8, 1.0, 0.2),
@@ -55,7 +56,7 @@ def _features(circuit: CompiledCircuit, top: list, f: np.ndarray, Z: np.ndarray)
     if not np.isfinite(span) or span <= 0.05 * float(np.abs(Z[end])):
         span = 0.5 * scale
     scale = float(np.max(np.abs(Z[:end + 1])))
-    n_arcs = sum(1 for c in top if c.kind == "parallel")
+    n_arcs = sum(1 for c in top if _arc_like(c))
 
     smooth = -np.convolve(Z.imag, np.ones(3) / 3, mode="same")
     smooth[end + 1:] = smooth[end]
@@ -68,8 +69,15 @@ def _features(circuit: CompiledCircuit, top: list, f: np.ndarray, Z: np.ndarray)
             break
         w.append(u)
     peak_arcs = np.sort(np.array(w[:n_arcs]))[::-1] if len(peak_w) else uniform_w
+    # The height of -Z'' at an R-CPE arc's apex is (R/2) tan(alpha pi/4), the same share
+    # of R for every arc of one alpha: the arcs' resistances split the span as the
+    # heights at their apexes do (overlapping arcs lift each other alike). A filled-in
+    # arc without a peak gets at least 5 % of the span.
+    heights = np.interp(np.log(peak_arcs), np.log(omega[::-1]), smooth[::-1]) if n_arcs else np.zeros(0)
+    heights = np.maximum(heights, 0.05 * max(float(np.max(heights, initial=0.0)), tiny))
     return {"w_max": w_max, "w_min": w_min, "tiny": tiny, "r_inf": r_inf, "span": span,
-            "z_low": Z[-1], "imag_hf": max(float(Z.imag[0]), tiny), True: peak_arcs, False: uniform_w}
+            "z_low": Z[-1], "imag_hf": max(float(Z.imag[0]), tiny), True: peak_arcs, False: uniform_w,
+            "heights": heights / max(float(heights.sum()), tiny)}
 
 
 def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray) -> np.ndarray:
@@ -78,21 +86,22 @@ def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray)
     top = circuit.tree.children if circuit.tree.kind == "series" else [circuit.tree]
     f = np.broadcast_to(f, Z.shape)
     feats = [_features(circuit, top, f[i], Z[i]) for i in range(Z.shape[0])]
-    col = {k: np.array([ft[k] for ft in feats]) for k in feats[0] if k not in (True, False)}
+    col = {k: np.array([ft[k] for ft in feats]) for k in feats[0] if k not in (True, False, "heights")}
     omegas = {flag: np.array([ft[flag] for ft in feats]).reshape(len(feats), -1) for flag in (True, False)}
     span, w_min = col["span"], col["w_min"]
     n_arcs = omegas[False].shape[1]
-    n_diffusion = sum(1 for c in top if c.kind == "element" and c.element.name != "R"
+    n_diffusion = sum(1 for c in top if c.kind == "element" and c.element.name != "R" and not _arc_like(c)
                       and "Ohm" in c.element.units)
     g = np.geomspace(1, 10, n_arcs) if n_arcs else np.array([])
     shares = {"equal": np.full(n_arcs, 1.0 / max(n_arcs, 1)),
-              "geometric": g / g.sum() if n_arcs else g, "reverse": g[::-1] / g.sum() if n_arcs else g}
+              "geometric": g / g.sum() if n_arcs else g, "reverse": g[::-1] / g.sum() if n_arcs else g,
+              "heights": np.array([ft["heights"] for ft in feats]).reshape(len(feats), n_arcs)}
     starts = []
     for use_peaks, split, alpha, tau_factor, diffusion_share in _VARIANTS:
         # The distributed series elements take `diffusion_share` of the real-axis
         # span, the arcs the rest; without them the arcs take it all.
         r_diff_total = span * diffusion_share if n_diffusion else 0.0 * span
-        r_arcs = (span - r_diff_total)[:, None] * shares[split][None, :]
+        r_arcs = (span - r_diff_total)[:, None] * np.atleast_2d(shares[split])
         ctx = {"alpha": alpha, "tau_w": tau_factor / w_min,
                "r_diff": r_diff_total / n_diffusion if n_diffusion else 0.2 * span,
                "w_min": w_min, "w_max": col["w_max"], "tiny": col["tiny"],
@@ -105,6 +114,9 @@ def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray)
             if node.kind == "parallel":
                 _guess_arc(node, r_arcs[:, k], w_arcs[:, k], ctx, p)
                 k += 1
+            elif _arc_like(node):
+                _guess_element(node, r_arcs[:, k], w_arcs[:, k], ctx, p)
+                k += 1
             elif node.element.name == "R":
                 p[:, node.first_param] = col["r_inf"] if first_r else 0.1 * span
                 first_r = False
@@ -113,6 +125,16 @@ def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray)
         starts.append(p)
     P = np.stack(starts, axis=1)
     return np.where(np.isfinite(P) & (P > 0), P, 1.0)
+
+
+def _arc_like(node: Node) -> bool:
+    """A parallel arc, or a series element with a resistance and a time constant of its
+    own (Gerischer, Havriliak-Negami, ZARC, TLMi ...): each shows as an arc of -Z''
+    and takes one of the peaks, in the order the circuit string lists them."""
+    if node.kind == "parallel":
+        return True
+    e = node.element
+    return (node.kind == "element" and e.name not in DIFFUSION and "Ohm" in e.units and "s" in e.units)
 
 
 def _guess_element(node: Node, r: float, w: float, ctx: dict, p: np.ndarray) -> None:
