@@ -20,6 +20,7 @@ from lpt.io.formats.palmsens import is_pssession, read_pssession
 from lpt.io.formats.spreadsheet import is_ods, is_xlsx, read_spreadsheet
 from lpt.io.formats.table import read_table
 from lpt.io.formats.versastudio import is_par, read_par
+from lpt.io.formats.zahner import is_ism, read_ism
 from lpt.io.formats.zplot import is_zplot, read_zplot
 from lpt.io.spectrum import Spectrum
 from lpt.io.text import looks_binary
@@ -41,6 +42,7 @@ FORMATS: list[Format] = [
     Format("VersaStudio (.par)", is_par, (".par",), read_par),
     Format("Ivium (.idf, .ids)", is_ivium, (".idf", ".ids"), read_ivium),
     Format("PalmSens PSTrace session (.pssession)", is_pssession, (".pssession",), read_pssession),
+    Format("Zahner Thales binary (.ism)", is_ism, (".ism",), read_ism),
     Format("Excel workbook (.xlsx)", is_xlsx, (".xlsx", ".xlsm"), read_spreadsheet),
     Format("OpenDocument spreadsheet (.ods)", is_ods, (".ods",), read_spreadsheet),
     # Last: any delimited text table (CSV, Autolab NOVA, CH Instruments, Parstat,
@@ -53,7 +55,7 @@ EXTENSIONS = tuple(sorted({e for f in FORMATS for e in f.extensions}))
 
 def supported() -> str:
     return ("lpt reads " + "; ".join(f.name for f in FORMATS)
-            + ". Binary formats not listed (Zahner .ism, Novocontrol .eps, Autolab .nox) must be exported "
+            + ". Binary formats not listed (Novocontrol .eps, Autolab .nox and .dfr) must be exported "
             "as text or CSV first.")
 
 
