@@ -21,14 +21,14 @@ lowest frequency (in measurement order) and says how many points it left out.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 from lpt.errors import LptError
 from lpt.io.spectrum import Spectrum, build_spectra
 
-THALES_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)
+THALES_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 HEADER_BYTES = 12
 BYTES_PER_POINT = 4 * 8 + 2             # frequency, |Z|, phase, time (float64) + significance (int16)
 MAX_POINTS = 1_000_000
