@@ -1,0 +1,18 @@
+"""Run by bench/cycling_files.py with the peers' Python (navani installed there, not in
+lpt's environment): read a Maccor text export with navani and summarise it; print JSON."""
+
+import json
+import sys
+import time
+
+start = time.perf_counter()
+import navani.echem as ec  # noqa: E402  (import timed separately)
+
+imported = time.perf_counter()
+frame = ec.echem_file_loader(sys.argv[1])
+summary = ec.cycle_summary(frame)
+done = time.perf_counter()
+print(json.dumps({"import_s": imported - start, "read_summarise_s": done - imported, "cycles": len(summary),
+                  "charge_mAh": summary["Charge Capacity"].tolist(),
+                  "discharge_mAh": summary["Discharge Capacity"].tolist(),
+                  "efficiency": summary["CE"].tolist()}, default=float))
