@@ -79,7 +79,7 @@ def peer(python: str, script: str, path: Path) -> dict | str:
     if not Path(python).exists():
         return f"no peers' Python at {python} (see the module docstring)"
     run = subprocess.run([python, str(Path(__file__).parent / "peers" / script), str(path)],
-                         capture_output=True, text=True, timeout=3600)
+                         capture_output=True, text=True, timeout=3600, check=False)
     if run.returncode:
         return "failed: " + (run.stderr.strip().splitlines() or ["no message"])[-1][:200]
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -110,7 +110,7 @@ def main() -> None:
         as_maccor(frame, step_Ah, files["maccor txt"])
         for label, path in files.items():
             size = path.stat().st_size / 2**20
-            wall, summary = best_of(3, lambda: cycle_summary(read_cycling(path)))
+            wall, summary = best_of(3, lambda path=path: cycle_summary(read_cycling(path)))
             full = summary.iloc[:-1]
             error = np.abs(full[["charge_capacity_mAh", "discharge_capacity_mAh"]] / expected_mAh - 1).max().max()
             print(f"{label}: {args.rows:,} records ({size:.0f} MiB); lpt read + summarise {wall:.2f} s, "

@@ -10,8 +10,8 @@ import warnings
 warnings.simplefilter("ignore")
 logging.disable(logging.CRITICAL)
 start = time.perf_counter()
-import cellpy  # noqa: E402  (import timed separately)
-from cellpy import prms  # noqa: E402
+import cellpy  # import timed separately
+from cellpy import prms
 
 imported = time.perf_counter()
 prms.Reader.sep = ","

@@ -6,7 +6,7 @@ import sys
 import time
 
 start = time.perf_counter()
-import navani.echem as ec  # noqa: E402  (import timed separately)
+import navani.echem as ec  # import timed separately
 
 imported = time.perf_counter()
 frame = ec.echem_file_loader(sys.argv[1])
