@@ -26,6 +26,7 @@ SAMPLES = {
     "chi": IO / "chi" / "exampleDataCHInstruments.txt",
     "csv": EIS / "exampleData.csv",
     "ism": IO / "zahner" / "rc-data.ism",
+    "windeta": IO / "novocontrol" / "Test_X4_22-50-70-90DEG.txt",
 }
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -16,6 +16,7 @@ from lpt.io.formats.biologic_mpr import is_mpr
 from lpt.io.formats.biologic_mpt import is_mpt
 from lpt.io.formats.gamry import is_gamry, read_gamry
 from lpt.io.formats.ivium import is_ivium, read_ivium
+from lpt.io.formats.novocontrol import is_windeta, read_windeta
 from lpt.io.formats.palmsens import is_pssession, read_pssession
 from lpt.io.formats.spreadsheet import is_ods, is_xlsx, read_spreadsheet
 from lpt.io.formats.table import read_table
@@ -42,11 +43,12 @@ FORMATS: list[Format] = [
     Format("VersaStudio (.par)", is_par, (".par",), read_par),
     Format("Ivium (.idf, .ids)", is_ivium, (".idf", ".ids"), read_ivium),
     Format("PalmSens PSTrace session (.pssession)", is_pssession, (".pssession",), read_pssession),
+    Format("Novocontrol WinDETA ASCII export (.TXT)", is_windeta, (), read_windeta),
     Format("Zahner Thales binary (.ism)", is_ism, (".ism",), read_ism),
     Format("Excel workbook (.xlsx)", is_xlsx, (".xlsx", ".xlsm"), read_spreadsheet),
     Format("OpenDocument spreadsheet (.ods)", is_ods, (".ods",), read_spreadsheet),
     # Last: any delimited text table (CSV, Autolab NOVA, CH Instruments, Parstat,
-    # PowerSuite, Novocontrol WinDETA, RelaxIS, Zahner text export, |Z|/phase tables).
+    # PowerSuite, RelaxIS, Zahner text export, |Z|/phase tables).
     Format("delimited text table (CSV/TXT/DAT)", lambda head: not looks_binary(head),
            (".csv", ".txt", ".dat", ".tsv", ".asc"), read_table),
 ]
