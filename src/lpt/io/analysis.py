@@ -72,9 +72,9 @@ def cycle_summary(table: pd.DataFrame, efficiency: str = "auto",
     direction = direction_of(current)
     if efficiency == "auto":
         efficiency = "discharge/charge" if charge_in_direction(voltage, direction) > 0 else "charge/discharge"
-    into, out = (charge, discharge) if efficiency == "discharge/charge" else (discharge, charge)
+    into_sign = 1 if efficiency == "discharge/charge" else -1
+    ce, pairing_notes = paired_efficiency(table, direction, into_sign, starts)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ce = np.where((into > 0) & (out > 0), out / into, np.nan)
         mean_charge_V = np.where(charge_int > 0, energy_in * MAH_PER_AH / charge_int, np.nan)
         mean_discharge_V = np.where(discharge_int > 0, energy_out * MAH_PER_AH / discharge_int, np.nan)
 
@@ -88,7 +88,7 @@ def cycle_summary(table: pd.DataFrame, efficiency: str = "auto",
         "charge_capacity_integrated_mAh": charge_int, "discharge_capacity_integrated_mAh": discharge_int,
         "start_time_s": time[starts], "end_time_s": time[ends], "records": ends - starts + 1,
     })
-    notes = list(table.attrs.get("notes", []))
+    notes = list(table.attrs.get("notes", [])) + pairing_notes
     if table.attrs.get("capacity_source") == "instrument":
         # charge counted by the instrument before the first record (a file that starts
         # mid-step) is in the first cycle's capacity but not in its integral
@@ -100,6 +100,57 @@ def cycle_summary(table: pd.DataFrame, efficiency: str = "auto",
     summary.attrs.update({k: v for k, v in table.attrs.items() if k != "notes"}, notes=notes,
                          efficiency=efficiency)
     return summary
+
+
+def paired_efficiency(table: pd.DataFrame, direction: np.ndarray, into_sign: int,
+                      starts: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Coulombic efficiency per cycle, pairing each charge-in half cycle with the
+    charge-out half cycle that follows it — the field's pairing, whatever the cycler
+    calls a cycle.
+
+    A half cycle is a run of records in one direction (rests and the steps of a CC-CV
+    charge join it). ``into_sign`` is the direction that puts charge in (+1 charge for
+    cathode half cells and full cells, −1 discharge for anode half cells and Li|Cu).
+    Cyclers number cycles their own way: Arbin's ``Cycle_Index`` rises where the
+    schedule says (usually at a charge step), EC-Lab's ``cycle number`` is half cycle
+    // 2 in the order the half cycles happen, so a test that starts in the charge-out
+    direction has cycles of (out, in). The efficiency of a cycle is then
+    ``Q_out(next out half cycle) / Q_in(its in half cycle)``, summed over the in half
+    cycles that start in it; NaN where an in half cycle has no out after it (the end
+    of a test) or the cycle holds none. A leading out half cycle pairs with nothing
+    and is said in the notes.
+    """
+    in_column, out_column = ("charging_capacity_ah", "discharging_capacity_ah")[::into_sign]
+    d_in = np.diff(table[in_column].to_numpy(float), prepend=0.0)
+    d_out = np.diff(table[out_column].to_numpy(float), prepend=0.0)
+    moving = direction != 0
+    rows = len(starts)
+    if not moving.any():
+        return np.full(rows, np.nan), []
+    previous = pd.Series(np.where(moving, direction, np.nan)).ffill().shift(1).to_numpy()
+    run_start = moving & (direction != previous)
+    half = np.maximum(np.cumsum(run_start), 1) - 1           # records before the first run join it
+    first_record = np.flatnonzero(run_start)
+    half_direction = direction[first_record]
+    q_in = np.bincount(half, weights=d_in, minlength=len(first_record))
+    q_out = np.bincount(half, weights=d_out, minlength=len(first_record))
+    row_of = np.searchsorted(starts, first_record, side="right") - 1
+    is_in = half_direction == into_sign
+    followed = np.r_[half_direction[1:] == -into_sign, False]
+    paired = is_in & followed
+    next_out = np.r_[q_out[1:], 0.0]
+    numerator = np.bincount(row_of[paired], weights=next_out[paired], minlength=rows)
+    denominator = np.bincount(row_of[paired], weights=q_in[paired], minlength=rows)
+    unpaired = np.bincount(row_of[is_in & ~followed], minlength=rows) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ce = np.where((denominator > 0) & (numerator > 0) & ~unpaired, numerator / denominator, np.nan)
+    notes = []
+    if half_direction[0] == -into_sign:
+        names = {1: "charge", -1: "discharge"}
+        notes.append(f"the test begins with a {names[-into_sign]} of {q_out[0] * MAH_PER_AH:.6g} mAh before "
+                     f"any {names[into_sign]}: it pairs with no {names[into_sign]} and enters no "
+                     "coulombic efficiency")
+    return ce, notes
 
 
 def _capacity_check(summary: pd.DataFrame, tolerance: float, before_mAh: np.ndarray) -> list[str]:

@@ -230,9 +230,9 @@ def detect_format(path: Path) -> str:
     if b"Standard Jet DB" in head[:64] or b"Standard ACE DB" in head[:64]:
         raise LptError(f"{path.name}: an Arbin .res (MS Access) file; no permissively licensed "
                        "reader exists, export it as CSV or Excel from MITS Pro / Data Watcher.")
-    from lpt.io.formats import text
+    from lpt.io import text
 
-    lines = text.decode(head, path.name).splitlines()[:200]
+    lines = text.decode(head, path.name, refuse_binary=True).splitlines()[:200]
     first = "\n".join(lines[:5])
     if "EC-Lab ASCII FILE" in first:
         return "biologic_mpt"

@@ -16,10 +16,13 @@ from lpt.io.formats.biologic_mpr import is_mpr
 from lpt.io.formats.biologic_mpt import is_mpt
 from lpt.io.formats.gamry import is_gamry, read_gamry
 from lpt.io.formats.ivium import is_ivium, read_ivium
+from lpt.io.formats.novocontrol import is_windeta, read_windeta
 from lpt.io.formats.palmsens import is_pssession, read_pssession
+from lpt.io.formats.relaxis import is_relaxis, read_relaxis
 from lpt.io.formats.spreadsheet import is_ods, is_xlsx, read_spreadsheet
 from lpt.io.formats.table import read_table
 from lpt.io.formats.versastudio import is_par, read_par
+from lpt.io.formats.zahner import is_ism, read_ism
 from lpt.io.formats.zplot import is_zplot, read_zplot
 from lpt.io.spectrum import Spectrum
 from lpt.io.text import looks_binary
@@ -41,10 +44,13 @@ FORMATS: list[Format] = [
     Format("VersaStudio (.par)", is_par, (".par",), read_par),
     Format("Ivium (.idf, .ids)", is_ivium, (".idf", ".ids"), read_ivium),
     Format("PalmSens PSTrace session (.pssession)", is_pssession, (".pssession",), read_pssession),
+    Format("Novocontrol WinDETA ASCII export (.TXT)", is_windeta, (), read_windeta),
+    Format("RelaxIS 3 project (.eis3)", is_relaxis, (".eis3",), read_relaxis),
+    Format("Zahner Thales binary (.ism)", is_ism, (".ism",), read_ism),
     Format("Excel workbook (.xlsx)", is_xlsx, (".xlsx", ".xlsm"), read_spreadsheet),
     Format("OpenDocument spreadsheet (.ods)", is_ods, (".ods",), read_spreadsheet),
     # Last: any delimited text table (CSV, Autolab NOVA, CH Instruments, Parstat,
-    # PowerSuite, Novocontrol WinDETA, RelaxIS, Zahner text export, |Z|/phase tables).
+    # PowerSuite, RelaxIS text export, Zahner text export, |Z|/phase tables).
     Format("delimited text table (CSV/TXT/DAT)", lambda head: not looks_binary(head),
            (".csv", ".txt", ".dat", ".tsv", ".asc"), read_table),
 ]
@@ -53,7 +59,7 @@ EXTENSIONS = tuple(sorted({e for f in FORMATS for e in f.extensions}))
 
 def supported() -> str:
     return ("lpt reads " + "; ".join(f.name for f in FORMATS)
-            + ". Binary formats not listed (Zahner .ism, Novocontrol .eps, Autolab .nox) must be exported "
+            + ". Binary formats not listed (Novocontrol .eps, Autolab .nox and .dfr) must be exported "
             "as text or CSV first.")
 
 

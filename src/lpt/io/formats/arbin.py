@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lpt.io.formats import generic_csv, text
+from lpt.io import text
+from lpt.io.formats import generic_csv
 
 
 def read(path: Path):

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lpt.errors import LptError
-from lpt.io import units
-from lpt.io.formats import text
+from lpt.io import text, units
 
 # quantity -> (dimension or None, names in order of preference)
 QUANTITIES = {

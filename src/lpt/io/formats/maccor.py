@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 from lpt.errors import LptError
-from lpt.io.formats import generic_csv, text
+from lpt.io import text
+from lpt.io.formats import generic_csv
 
 # Maccor names -> names the generic mapper reads (units stay in the header)
 _RENAMES = (

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from lpt.errors import LptError
-from lpt.io.formats import generic_csv, text
+from lpt.io import text
+from lpt.io.formats import generic_csv
 
 
 def read(path: Path):
@@ -113,7 +114,7 @@ def read_csv(path: Path):
 def _read_layered(path: Path, lines: list[str]):
     """BTSDA's three-layer export: cycle lines, ',step' lines, ',,record' lines."""
     with open(path, "rb") as stream:
-        raw = text.decode(stream.read(), path.name)
+        raw = text.decode(stream.read(), path.name, refuse_binary=True)
     rows = pd.Series(raw.splitlines()[3:])
     level = np.where(rows.str.startswith(",,"), 2, np.where(rows.str.startswith(","), 1, 0))
     first = rows.str.split(",", n=3, expand=True)

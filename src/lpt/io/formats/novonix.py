@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from lpt.errors import LptError
-from lpt.io.formats import generic_csv, text
+from lpt.io import text
+from lpt.io.formats import generic_csv
 
 
 def read(path: Path):
     with open(path, "rb") as stream:
-        raw = text.decode(stream.read(), path.name)
+        raw = text.decode(stream.read(), path.name, refuse_binary=True)
     lines = raw.splitlines()
     try:
         start = next(k for k, ln in enumerate(lines) if ln.strip() == "[Data]") + 1

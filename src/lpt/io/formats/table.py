@@ -21,21 +21,9 @@ import numpy as np
 from lpt.errors import LptError
 from lpt.io.columns import impedance_from_columns
 from lpt.io.spectrum import Spectrum, build_spectra
-from lpt.io.text import decimal_comma, decode, numeric_table
+from lpt.io.text import decimal_comma, decode, delimiter_of, numeric_table
 
 _NUM = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)", re.I)
-_DELIMS = ("\t", ";", ",")
-
-
-def _delimiter(sample: list[str]) -> str | None:
-    """The delimiter every line of ``sample`` has and nine lines in ten have equally
-    often (a row cut short, e.g. the last one of an interrupted export, must not turn
-    the whole table into one column)."""
-    for d in _DELIMS:
-        counts = [ln.rstrip(d + " \r").count(d) for ln in sample]
-        if counts and min(counts) >= 1 and counts.count(max(counts)) >= 0.9 * len(counts):
-            return d
-    return None
 
 
 def _check_row_lengths(data: list[str], first_lineno: int, name: str, delimiter: str | None, width: int) -> None:
@@ -62,7 +50,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
     """(start, stop) index ranges of runs of numeric lines (blank lines end a run
     only when text follows)."""
     sample = [ln for ln in lines if ln.strip()][-50:]
-    delimiter = _delimiter(sample)
+    delimiter = delimiter_of(sample)
     comma = decimal_comma(sample, delimiter)
     out, start = [], None
     first = next((i for i, ln in enumerate(lines) if ln.strip() and _is_numeric(ln, delimiter, comma)), None)
@@ -102,7 +90,7 @@ def read_table_text(text: str, name: str, instrument: str = "table", metadata: d
         while data and not data[-1].strip():
             data.pop()
         nonblank = [ln for ln in data if ln.strip()]
-        delimiter = _delimiter(nonblank[:50])
+        delimiter = delimiter_of(nonblank[:50])
         comma = decimal_comma(nonblank[:50], delimiter)
         first_fields = [t for t in (nonblank[0].split(delimiter) if delimiter else nonblank[0].split())]
         while first_fields and not first_fields[-1].strip():
