@@ -8,7 +8,7 @@ path.  Units inside are the CGS the field uses: cm, S cm⁻¹, Ω cm², cm³ cm�
 
 The dry interface (solid contacts, the SSE's own interphase, a garnet's Li⁺/H⁺-exchange
 layer) is set here, the SSE's interphase from the chemistry engine
-(:func:`lpt.interface.chemistry.sse_interphase`); what a therapy adds is asked of its
+(:func:`lpt.interface.chemistry.electrode_interphase`); what a therapy adds is asked of its
 registry entry (:meth:`lpt.therapies.Therapy.side_inputs`).
 """
 
@@ -24,7 +24,7 @@ from lpt import materials, therapies
 from lpt.batch import DesignBatch, take
 from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
-from lpt.interface.chemistry import sse_interphase
+from lpt.interface.chemistry import electrode_interphase
 from lpt.parameters import parameters
 from lpt.therapies.base import SideContext, side_context
 
@@ -125,9 +125,7 @@ def _dry_side(ctx: SideContext, nums: Mapping[str, np.ndarray]) -> dict[str, Any
             h = P.li_contact_hardness_MPa
         else:  # alloys are harder than Li; never softer than it
             h = max(electrode.hardness_GPa * 1e3, P.li_contact_hardness_MPa)
-        # Li metal at 0 V, an alloy at its own potential (Li–In 0.62 V: no Ge/Sn alloying)
-        potential = 0.0 if electrode.id == "Li" else electrode.average_potential_V
-        ip = sse_interphase(sse.id, sse.window_low_V, potential)
+        ip = electrode_interphase(sse, electrode)
         interphase = _interphase_inputs(ip)
         pores = 0.0
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lpt import materials
 from lpt.design import Design
 from lpt.interface.chemistry import (
-    liquid_composition, oxidation_interphase, reduction_interphase, sei_growth, slei_films, sse_interphase,
+    electrode_interphase, liquid_composition, oxidation_interphase, reduction_interphase, sei_growth, slei_films,
 )
 
 CEI_THICKNESS_NM = 5.0   # "CEI ... only several nanometers thick" (review §2.2.2)
@@ -33,8 +33,7 @@ def interface_layers(design: Design, side: str) -> list[dict]:
             for lay in ip.layers:
                 out.append(lay.record(g.initial_cm * 1e7 * lay.volume_cm3 / ip.volume_cm3))
         if electrode.id in ("Li", "LiIn"):
-            potential = 0.0 if electrode.id == "Li" else electrode.average_potential_V
-            g = sse_interphase(sse.id, sse.window_low_V, potential)
+            g = electrode_interphase(sse, electrode)
             if g is not None:
                 rec = g.layer.record(g.initial_cm * 1e7)
                 rec["electronic_conductivity_S_cm"] = g.electronic_S_cm

@@ -25,7 +25,6 @@ from lpt import overrides
 from lpt.errors import LptError, did_you_mean, with_article
 
 Kind = Literal["solid_electrolyte", "liquid", "electrode", "additive", "precursor", "reagent"]
-Interphase = Literal["stable", "passivating", "mixed_conducting"]
 
 
 class Material(BaseModel):
@@ -86,7 +85,6 @@ class SolidElectrolyte(Material):
     density_g_cm3: float
     window_low_V: float
     window_high_V: float
-    li_interphase: Interphase
     # chemical sensitivities, from a fixed vocabulary used by the screening rules:
     # moisture, proton_exchange, nucleophilic_attack, ti_reduction, ge_reduction,
     # polysulfide_dissolution, hf_attack, oxidation_high_voltage

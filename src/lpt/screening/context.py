@@ -13,6 +13,7 @@ from typing import Any, Literal
 from lpt import materials, therapies
 from lpt.design import Design, Interface
 from lpt.errors import LptError
+from lpt.interface.chemistry.growth import Growth, electrode_interphase
 from lpt.materials import Electrode, Liquid, Reagent, SolidElectrolyte
 
 Severity = Literal["info", "warning", "critical"]
@@ -170,6 +171,14 @@ class ScreeningContext:
     @property
     def sse_is_garnet(self) -> bool:
         return self.sse.family == "garnet" or self.sse_has("proton_exchange")
+
+    @property
+    def anode_interphase(self) -> Growth | None:
+        """What the anode makes of the SSE, from the chemistry engine (the interphase the
+        interface model grows): None if it does not reduce it, else a layer whose ``kind``
+        is "passivating" (electronic insulator, self-limiting) or "mixed_conducting"
+        (conducts electrons, keeps growing; docs/model.md §1.6)."""
+        return electrode_interphase(self.sse, self.anode)
 
     @property
     def anode_is_li_metal(self) -> bool:

@@ -14,23 +14,28 @@ def _reduction_severity(ctx: ScreeningContext, alloy: Severity) -> Severity:
     return "critical" if ctx.anode_is_li_metal else alloy
 
 
+def _anode_interphase_is(ctx: ScreeningContext, kind: str) -> bool:
+    """The chemistry engine's interphase of the SSE with the anode exists and is of this
+    kind: the anode lies below the SSE's reduction limit, and the products conduct
+    electrons ("mixed_conducting", growing) or not ("passivating")."""
+    ip = ctx.anode_interphase
+    return ip is not None and ip.kind == kind
+
+
 @rule("SSE_LI_MCI")
 def sse_li_mci(ctx: ScreeningContext) -> list[Finding]:
     sse, anode, side = ctx.sse, ctx.anode, ctx.anode_side
-    if sse.li_interphase != "mixed_conducting" or _oxide_cation_reduction(ctx):
-        return []
-    if anode.average_potential_V >= sse.window_low_V:
+    if not _anode_interphase_is(ctx, "mixed_conducting") or _oxide_cation_reduction(ctx):
         return []
     if side.separates:
         return [ctx.finding("SSE_LI_MCI", "SSE|anode", "info",
                             f"{sse.id} would be reduced by {anode.id} into a mixed-conducting interphase, "
                             f"but {side.barrier} keeps them apart{side.while_it_lasts}.")]
     if not ctx.anode_is_li_metal:
-        # Empirical: Li-In is the standard anode of thio-LISICON cells (Kamaya 2011, Oh 2015).
-        return [ctx.finding("SSE_LI_MCI", "SSE|anode", "info",
-                            f"{anode.id} ({anode.average_potential_V:.2f} V) lies below the reduction limit of "
-                            f"{sse.id} ({sse.window_low_V:.2f} V), but the alloy's low Li activity keeps the "
-                            f"mixed-conducting interphase thin and slow-growing.")]
+        return [ctx.finding("SSE_LI_MCI", "SSE|anode", "warning",
+                            f"{anode.id} ({anode.average_potential_V:.2f} V) reduces {sse.id} (below "
+                            f"{sse.window_low_V:.2f} V) into a mixed ionic-electronic interphase that keeps "
+                            f"growing, more slowly than on Li metal.")]
     return [ctx.finding("SSE_LI_MCI", "SSE|anode", "critical",
                         f"{sse.id} is reduced by {anode.id} below {sse.window_low_V:.2f} V into a mixed "
                         f"ionic-electronic interphase (Li2S, Li3P, Li-metal alloys) that grows without limit.")]
@@ -39,8 +44,7 @@ def sse_li_mci(ctx: ScreeningContext) -> list[Finding]:
 @rule("SSE_LI_PASSIVATING")
 def sse_li_passivating(ctx: ScreeningContext) -> list[Finding]:
     sse, anode = ctx.sse, ctx.anode
-    if (sse.li_interphase != "passivating" or ctx.anode_side.separates
-            or anode.average_potential_V >= sse.window_low_V):
+    if not _anode_interphase_is(ctx, "passivating") or ctx.anode_side.separates:
         return []
     return [ctx.finding("SSE_LI_PASSIVATING", "SSE|anode", "info",
                         f"{sse.id} is reduced by {anode.id} below {sse.window_low_V:.2f} V, but the products "
@@ -56,7 +60,7 @@ def _oxide_cation_reduction(ctx: ScreeningContext, *sensitivities: str) -> bool:
 
 def _cation_reduction(ctx: ScreeningContext, code: str, sensitivity: str, ion: str) -> list[Finding]:
     sse, anode, side = ctx.sse, ctx.anode, ctx.anode_side
-    if not _oxide_cation_reduction(ctx, sensitivity) or anode.average_potential_V >= sse.window_low_V:
+    if not _oxide_cation_reduction(ctx, sensitivity) or not _anode_interphase_is(ctx, "mixed_conducting"):
         return []
     if side.separates:
         return [ctx.finding(code, "SSE|anode", "info",

@@ -198,6 +198,16 @@ def _sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: flo
     return Growth(lay, sig_i, sig_e, k, E, L0, lay.li_capacity_mAh_cm3)
 
 
+def electrode_interphase(sse, electrode) -> Growth | None:
+    """The interphase a knowledge-base SSE forms with a knowledge-base anode: Li metal at
+    0 V, an alloy at its own potential (Li–In at 0.62 V makes no Li–Ge or Li–Sn alloy).
+
+    The one answer to "does the anode reduce this SSE, and does the product passivate or
+    keep growing" (:attr:`Growth.kind`), read by the interface model and by screening."""
+    potential_V = 0.0 if electrode.id == "Li" else electrode.average_potential_V
+    return sse_interphase(sse.id, sse.window_low_V, potential_V)
+
+
 def interphase_thickness_cm(L_cm, ambipolar_S_cm, molar_volume_cm3_mol, driving_V, dt_h, cover_cm, cover_sigma_e_S_cm):
     """Wagner growth of an interphase (eq. W of docs/model.md §1.6) behind a cover layer.
 
