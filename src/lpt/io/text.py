@@ -132,31 +132,66 @@ def numeric_table(lines: list[str], first_lineno: int, name: str, *, delimiter: 
 
     The C parser of pandas does the work (10^4 rows in a few ms); on any failure
     the lines are read one by one to name the first one at fault. Trailing empty
-    fields (EC-Lab ends each line with a tab) are ignored; a missing cell is NaN.
+    fields (EC-Lab ends each line with a tab) are ignored and an empty cell is NaN;
+    a row with more fields than ``columns``, or fewer (a row cut short or split in
+    two), is refused naming its line — never shifted, cut or padded into the table.
     """
-    text = "\n".join(lines)
+    width = len(columns)
+    if not lines:
+        return pd.DataFrame({c: np.array([], dtype=float) for c in columns})
+    # pandas sizes the table by the first row when it is wider than the names given and
+    # then drops the extra cells with a mere ParserWarning: that row is refused here.
+    first = lines[0].rstrip((delimiter or "") + " \r")
+    if len(_fields(first, delimiter)) > width:
+        if not locate_error:
+            raise ValueError("not a numeric table")
+        _first_bad_line(lines, first_lineno, name, delimiter, comma, width)
+        raise LptError(f"{name} line {first_lineno}: more fields than the {width} columns.")
+    text = "\n".join([first] + lines[1:])
     sep = delimiter if delimiter else r"\s+"
     try:
         frame = pd.read_csv(_stdio.StringIO(text), sep=sep, header=None, decimal="," if comma else ".",
                             engine="c" if delimiter else "python", dtype=float, skip_blank_lines=False,
-                            names=range(len(columns) + 1) if delimiter else None, index_col=False)
-        frame = frame.iloc[:, : len(columns)]
-        if frame.shape[1] < len(columns):
-            raise ValueError
-        if delimiter and frame.shape[1] > len(columns) and frame.iloc[:, len(columns):].notna().any().any():
-            raise ValueError
+                            names=range(width + 1), index_col=False)
+        if frame.shape[1] != width + 1 or frame.iloc[:, width].notna().any():
+            raise ValueError                       # a row with more fields than the columns
     except (ValueError, pd.errors.ParserError):
         if not locate_error:
             raise ValueError("not a numeric table") from None
-        _first_bad_line(lines, first_lineno, name, delimiter, comma, len(columns))
+        _first_bad_line(lines, first_lineno, name, delimiter, comma, width)
         raise LptError(f"{name}: the data table could not be read.") from None
+    frame = frame.iloc[:, :width]
+    # A short row leaves the last column empty: only those rows are counted in Python.
+    maybe_short = np.flatnonzero(frame.iloc[:, width - 1].isna().to_numpy()) if width else []
+    if len(maybe_short):
+        if not locate_error and any(len(_fields(lines[k], delimiter)) < width
+                                    for k in maybe_short if lines[k].strip()):
+            raise ValueError("not a numeric table")
+        check_row_lengths([lines[k] for k in maybe_short], [first_lineno + k for k in maybe_short],
+                          name, delimiter, width)
     frame.columns = columns
     return frame
 
 
+def check_row_lengths(lines: list[str], line_numbers, name: str, delimiter: str | None, width: int) -> None:
+    """One sentence naming the first non-blank row with fewer fields than the table's
+    ``width`` columns (``",,"`` is an empty cell, not a short row)."""
+    for lineno, ln in zip(line_numbers, lines):
+        if not ln.strip():
+            continue
+        fields = _fields(ln.rstrip("\r\n"), delimiter)
+        if len(fields) < width:
+            raise LptError(f"{name} line {lineno}: {len(fields)} fields where the table has {width} columns "
+                           f"(a row cut short?); complete or delete that line.")
+
+
+def _fields(line: str, delimiter: str | None) -> list[str]:
+    return line.split(delimiter) if delimiter else line.split()
+
+
 def _first_bad_line(lines, first_lineno, name, delimiter, comma, width) -> None:
     for k, ln in enumerate(lines):
-        tokens = ln.split(delimiter) if delimiter else ln.split()
+        tokens = _fields(ln, delimiter)
         while tokens and not tokens[-1].strip():
             tokens.pop()
         if len(tokens) > width:
