@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lpt.errors import LptError
 from lpt.io import read_biologic_table, read_cycling
 from lpt.io.analysis import cycle_summary
 
@@ -339,3 +340,25 @@ def test_gcpl_mpr_without_measured_current_gets_it_from_dq():
     dt = np.diff(t["test_time_second"].to_numpy())
     np.testing.assert_allclose(t["current_ampere"].to_numpy()[1:] * dt / 3.6,
                                table["dq/mA.h"].to_numpy()[1:], rtol=1e-9, atol=1e-18)
+
+
+def test_a_comma_spliced_into_the_first_arbin_record_is_refused_not_shifted(tmp_path):
+    """'6.600444793701172' split by a comma moves every later cell of the first record
+    one column right; pandas then cut the row to the header with a mere warning and the
+    voltage read 44793701172 V."""
+    lines = (DATA / "arbin/2017-05-09_test-TC-contact_CH33.csv").read_text().splitlines()
+    lines[1] = lines[1].replace("6.600444793701172", "6.6004,44793701172", 1)
+    p = tmp_path / "spliced.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LptError, match=r"spliced\.csv line 2: 16 cells where the header \(line 1\) names 15 columns"):
+        read_cycling(p)
+    lines[1] = lines[1].replace("6.6004,44793701172", "6.600444793701172", 1) + ",,"   # empty cells at the end
+    p.write_text("\n".join(lines) + "\n")
+    assert read_cycling(p)["current_ampere"].iat[0] == pytest.approx(6.600444793701172)
+
+
+def test_a_whitespace_separated_cycler_table_is_read():
+    """A table whose columns are separated by blanks only goes to pandas' python engine."""
+    from lpt.io.text import read_body
+    frame = read_body("Time  Voltage  Current\n0.0  3.30  0.1\n1.0  3.31  0.1\n", 0, r"\s+", ".", "w.txt")
+    assert frame["Voltage"].tolist() == [3.30, 3.31]

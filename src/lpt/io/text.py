@@ -12,8 +12,10 @@ which keeps a 10⁶-row file near a second.
 
 from __future__ import annotations
 
+import csv
 import io as _stdio
 import re
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -231,23 +233,54 @@ def find_line(lines: list[str], predicate: Callable[[str], bool], name: str, wha
 
 def read_body(source: Path | str, header_index: int, delimiter: str, decimal: str,
               name: str, skip_after_header: int = 0) -> pd.DataFrame:
-    """The table under the header line ``header_index`` (0-based), every cell as read."""
+    """The table under the header line ``header_index`` (0-based), every cell as read.
+    A row with more cells than the header names is refused naming its line (pandas
+    would cut a wide first row to the header with a mere ParserWarning)."""
     skip = list(range(header_index)) + list(range(header_index + 1, header_index + 1 + skip_after_header))
-    options = dict(sep=delimiter, decimal=decimal, skiprows=skip, header=0, skip_blank_lines=True,
-                   engine="c" if delimiter != r"\s+" else "python", low_memory=False, index_col=False)
+    options = dict(sep=delimiter, decimal=decimal, skiprows=skip, header=0, skip_blank_lines=True, index_col=False)
+    options.update(engine="c", low_memory=False) if delimiter != r"\s+" else options.update(engine="python")
     try:
-        if isinstance(source, str):
-            frame = pd.read_csv(_stdio.StringIO(source), **options)
-        else:
-            try:
-                frame = pd.read_csv(source, encoding="utf-8-sig", **options)
-            except UnicodeDecodeError:                 # Windows exports: "µA", "°C" in cp1252
-                frame = pd.read_csv(source, encoding="latin-1", **options)
+        try:
+            frame = _read_csv(source, options, strict=True)
+        except pd.errors.ParserWarning:
+            _first_wide_row(source, header_index, skip_after_header, delimiter, name)
+            frame = _read_csv(source, options, strict=False)   # only empty trailing cells were cut
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as err:
         raise LptError(f"{name}: the data table under line {header_index + 1} cannot be read "
                        f"({str(err).splitlines()[0][:90]}).") from None
     frame.columns = [str(c).strip().strip('"') for c in frame.columns]
     return frame.loc[:, [c for c in frame.columns if c and not c.startswith("Unnamed")]]
+
+
+def _read_csv(source: Path | str, options: dict, strict: bool) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error" if strict else "ignore", pd.errors.ParserWarning)
+        if isinstance(source, str):
+            return pd.read_csv(_stdio.StringIO(source), **options)
+        try:
+            return pd.read_csv(source, encoding="utf-8-sig", **options)
+        except UnicodeDecodeError:                 # Windows exports: "µA", "°C" in cp1252
+            return pd.read_csv(source, encoding="latin-1", **options)
+
+
+def _first_wide_row(source: Path | str, header_index: int, skip_after_header: int, delimiter: str,
+                    name: str) -> None:
+    """Raise naming the first row under the header with more (non-empty trailing) cells
+    than the header; the slow path, run only once pandas has complained."""
+    lines = (source if isinstance(source, str) else decode(Path(source).read_bytes(), name)).splitlines()
+
+    def cells(line: str) -> list[str]:
+        row = line.split() if delimiter == r"\s+" else next(csv.reader([line], delimiter=delimiter))
+        while row and not row[-1].strip():
+            row.pop()
+        return row
+
+    width = len(next(csv.reader([lines[header_index]], delimiter=delimiter))) if delimiter != r"\s+" \
+        else len(lines[header_index].split())
+    for k in range(header_index + 1 + skip_after_header, len(lines)):
+        if lines[k].strip() and len(cells(lines[k])) > width:
+            raise LptError(f"{name} line {k + 1}: {len(cells(lines[k]))} cells where the header (line "
+                           f"{header_index + 1}) names {width} columns.")
 
 
 def durations_s(series: pd.Series, name: str, column: str) -> np.ndarray:
