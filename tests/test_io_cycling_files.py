@@ -362,3 +362,17 @@ def test_a_whitespace_separated_cycler_table_is_read():
     from lpt.io.text import read_body
     frame = read_body("Time  Voltage  Current\n0.0  3.30  0.1\n1.0  3.31  0.1\n", 0, r"\s+", ".", "w.txt")
     assert frame["Voltage"].tolist() == [3.30, 3.31]
+
+
+def test_a_neware_layered_record_with_cells_past_its_header_is_refused(tmp_path):
+    """Records were read into eight spare columns and cut back to the header: a
+    spliced comma shifted a record with no word said. Now the line is named."""
+    lines = (DATA / "neware/nw_regular_export_ife_example_head.csv").read_text().splitlines()
+    for k in (4, 7):                       # the first record (line 5), then a later one (line 8)
+        edited = list(lines)
+        edited[k] = edited[k].replace(",4.318", ",4,318", 1)
+        p = tmp_path / "layered.csv"
+        p.write_text("\n".join(edited) + "\n")
+        with pytest.raises(LptError, match=rf"layered\.csv line {k + 1}: 21 cells where the record header "
+                                           r"\(line 3\) names 20 columns"):
+            read_cycling(p)

@@ -265,22 +265,29 @@ def _read_csv(source: Path | str, options: dict, strict: bool) -> pd.DataFrame:
 
 def _first_wide_row(source: Path | str, header_index: int, skip_after_header: int, delimiter: str,
                     name: str) -> None:
-    """Raise naming the first row under the header with more (non-empty trailing) cells
-    than the header; the slow path, run only once pandas has complained."""
+    """Raise naming the first row under the header with more cells than the header
+    names; the slow path, run only once pandas has complained."""
     lines = (source if isinstance(source, str) else decode(Path(source).read_bytes(), name)).splitlines()
+    width = len(cells_of(lines[header_index], delimiter))
+    first = header_index + 1 + skip_after_header
+    refuse_wide_rows(lines[first:], range(first + 1, len(lines) + 1), delimiter, width, name,
+                     f"the header (line {header_index + 1})")
 
-    def cells(line: str) -> list[str]:
-        row = line.split() if delimiter == r"\s+" else next(csv.reader([line], delimiter=delimiter))
-        while row and not row[-1].strip():
-            row.pop()
-        return row
 
-    width = len(next(csv.reader([lines[header_index]], delimiter=delimiter))) if delimiter != r"\s+" \
-        else len(lines[header_index].split())
-    for k in range(header_index + 1 + skip_after_header, len(lines)):
-        if lines[k].strip() and len(cells(lines[k])) > width:
-            raise LptError(f"{name} line {k + 1}: {len(cells(lines[k]))} cells where the header (line "
-                           f"{header_index + 1}) names {width} columns.")
+def cells_of(line: str, delimiter: str) -> list[str]:
+    """The cells of one line as pandas reads them (quotes respected), empty trailing cells dropped."""
+    row = line.split() if delimiter == r"\s+" else next(csv.reader([line], delimiter=delimiter), [])
+    while row and not row[-1].strip():
+        row.pop()
+    return row
+
+
+def refuse_wide_rows(lines, line_numbers, delimiter: str, width: int, name: str, header: str) -> None:
+    """One sentence naming the first row with more non-empty cells than ``width``."""
+    for lineno, line in zip(line_numbers, lines):
+        n = len(cells_of(line, delimiter)) if line.strip() else 0
+        if n > width:
+            raise LptError(f"{name} line {lineno}: {n} cells where {header} names {width} columns.")
 
 
 def durations_s(series: pd.Series, name: str, column: str) -> np.ndarray:
