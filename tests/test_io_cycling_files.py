@@ -376,3 +376,17 @@ def test_a_neware_layered_record_with_cells_past_its_header_is_refused(tmp_path)
         with pytest.raises(LptError, match=rf"layered\.csv line {k + 1}: 21 cells where the record header "
                                            r"\(line 3\) names 20 columns"):
             read_cycling(p)
+
+
+def test_a_bdf_row_wider_than_its_header_is_refused_not_shifted(tmp_path):
+    """pandas took the extra first cell of such rows for an index and moved every value
+    one column left (time read as current) without a warning."""
+    lines = (DATA / "bdf/batmo_bdf_head.csv").read_text().splitlines()
+    p = tmp_path / "wide.csv"
+    p.write_text("\n".join([lines[0]] + ["0," + ln for ln in lines[1:]]) + "\n")
+    with pytest.raises(LptError, match=r"wide\.csv line 2: 10 cells where the header \(line 1\) names 9 columns"):
+        read_cycling(p)
+    lines[3] = lines[3] + ",7"                  # a later row: pandas' own error, now with the line named
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LptError, match=r"wide\.csv line 4: 10 cells where the header \(line 1\) names 9 columns"):
+        read_cycling(p)
