@@ -103,7 +103,7 @@ def read_bdf(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         encoding = "utf-16" if stream.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     # index_col=False: a row wider than the header must not turn its first cell into an index
     # and shift the rest; pandas' ParserWarning (a wide row cut) is an error, the row named.
-    options = dict(sep=None, engine="python") if path.stat().st_size < 1 << 20 else {}
+    options = {"sep": None, "engine": "python"} if path.stat().st_size < 1 << 20 else {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)

@@ -237,8 +237,10 @@ def read_body(source: Path | str, header_index: int, delimiter: str, decimal: st
     A row with more cells than the header names is refused naming its line (pandas
     would cut a wide first row to the header with a mere ParserWarning)."""
     skip = list(range(header_index)) + list(range(header_index + 1, header_index + 1 + skip_after_header))
-    options = dict(sep=delimiter, decimal=decimal, skiprows=skip, header=0, skip_blank_lines=True, index_col=False)
-    options.update(engine="c", low_memory=False) if delimiter != r"\s+" else options.update(engine="python")
+    options = {"sep": delimiter, "decimal": decimal, "skiprows": skip, "header": 0, "skip_blank_lines": True,
+               "index_col": False, "engine": "python"}        # low_memory is a C-engine option
+    if delimiter != r"\s+":
+        options.update(engine="c", low_memory=False)
     try:
         try:
             frame = _read_csv(source, options, strict=True)

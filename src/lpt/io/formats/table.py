@@ -21,7 +21,13 @@ import numpy as np
 from lpt.errors import LptError
 from lpt.io.columns import impedance_from_columns
 from lpt.io.spectrum import Spectrum, build_spectra
-from lpt.io.text import check_row_lengths, decimal_comma, decode, delimiter_of, numeric_table
+from lpt.io.text import (
+    check_row_lengths,
+    decimal_comma,
+    decode,
+    delimiter_of,
+    numeric_table,
+)
 
 _NUM = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)", re.I)
 
