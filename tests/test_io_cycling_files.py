@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lpt.errors import LptError
 from lpt.io import read_biologic_table, read_cycling
 from lpt.io.analysis import cycle_summary
 
@@ -339,3 +340,53 @@ def test_gcpl_mpr_without_measured_current_gets_it_from_dq():
     dt = np.diff(t["test_time_second"].to_numpy())
     np.testing.assert_allclose(t["current_ampere"].to_numpy()[1:] * dt / 3.6,
                                table["dq/mA.h"].to_numpy()[1:], rtol=1e-9, atol=1e-18)
+
+
+def test_a_comma_spliced_into_the_first_arbin_record_is_refused_not_shifted(tmp_path):
+    """'6.600444793701172' split by a comma moves every later cell of the first record
+    one column right; pandas then cut the row to the header with a mere warning and the
+    voltage read 44793701172 V."""
+    lines = (DATA / "arbin/2017-05-09_test-TC-contact_CH33.csv").read_text().splitlines()
+    lines[1] = lines[1].replace("6.600444793701172", "6.6004,44793701172", 1)
+    p = tmp_path / "spliced.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LptError, match=r"spliced\.csv line 2: 16 cells where the header \(line 1\) names 15 columns"):
+        read_cycling(p)
+    lines[1] = lines[1].replace("6.6004,44793701172", "6.600444793701172", 1) + ",,"   # empty cells at the end
+    p.write_text("\n".join(lines) + "\n")
+    assert read_cycling(p)["current_ampere"].iat[0] == pytest.approx(6.600444793701172)
+
+
+def test_a_whitespace_separated_cycler_table_is_read():
+    """A table whose columns are separated by blanks only goes to pandas' python engine."""
+    from lpt.io.text import read_body
+    frame = read_body("Time  Voltage  Current\n0.0  3.30  0.1\n1.0  3.31  0.1\n", 0, r"\s+", ".", "w.txt")
+    assert frame["Voltage"].tolist() == [3.30, 3.31]
+
+
+def test_a_neware_layered_record_with_cells_past_its_header_is_refused(tmp_path):
+    """Records were read into eight spare columns and cut back to the header: a
+    spliced comma shifted a record with no word said. Now the line is named."""
+    lines = (DATA / "neware/nw_regular_export_ife_example_head.csv").read_text().splitlines()
+    for k in (4, 7):                       # the first record (line 5), then a later one (line 8)
+        edited = list(lines)
+        edited[k] = edited[k].replace(",4.318", ",4,318", 1)
+        p = tmp_path / "layered.csv"
+        p.write_text("\n".join(edited) + "\n")
+        with pytest.raises(LptError, match=rf"layered\.csv line {k + 1}: 21 cells where the record header "
+                                           r"\(line 3\) names 20 columns"):
+            read_cycling(p)
+
+
+def test_a_bdf_row_wider_than_its_header_is_refused_not_shifted(tmp_path):
+    """pandas took the extra first cell of such rows for an index and moved every value
+    one column left (time read as current) without a warning."""
+    lines = (DATA / "bdf/batmo_bdf_head.csv").read_text().splitlines()
+    p = tmp_path / "wide.csv"
+    p.write_text("\n".join([lines[0]] + ["0," + ln for ln in lines[1:]]) + "\n")
+    with pytest.raises(LptError, match=r"wide\.csv line 2: 10 cells where the header \(line 1\) names 9 columns"):
+        read_cycling(p)
+    lines[3] = lines[3] + ",7"                  # a later row: pandas' own error, now with the line named
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LptError, match=r"wide\.csv line 4: 10 cells where the header \(line 1\) names 9 columns"):
+        read_cycling(p)

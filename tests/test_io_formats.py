@@ -110,9 +110,18 @@ def test_modulo_bat_impedance_between_cycling_rows_is_read_and_the_rest_noted():
     assert all(np.all(np.diff(s.frequency_Hz) < 0) for s in spectra)
 
 
-def test_mpt_without_a_frequency_column_is_refused_in_one_sentence():
-    with pytest.raises(LptError, match="no freq/Hz column"):
+def test_mpt_without_a_frequency_column_is_refused_in_one_sentence(tmp_path):
+    # impedance.py's test file lost the name freq/Hz from its header but kept the
+    # frequency cells: 18 cells under 17 names, which must not be read shifted
+    with pytest.raises(LptError, match="MissingFreq.mpt line 62: 18 fields where the header names 17 columns"):
         read_spectra(IO / "biologic" / "exampleDataBioLogic_MissingFreq.mpt")
+    # the same table with the frequency cells gone as well: the header check speaks
+    lines = (IO / "biologic" / "exampleDataBioLogic_MissingFreq.mpt").read_bytes().decode("latin-1").split("\n")
+    rows = [ln.split("\t", 1)[1] if k >= 61 and "\t" in ln else ln for k, ln in enumerate(lines)]
+    p = tmp_path / "nofreq.mpt"
+    p.write_bytes("\n".join(rows).encode("latin-1"))
+    with pytest.raises(LptError, match="no freq/Hz column"):
+        read_spectra(p)
 
 
 # -- the three misreads of the former reader ----------------------------------------

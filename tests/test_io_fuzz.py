@@ -79,3 +79,39 @@ def test_fuzz_right_magic_random_body(tmp_path, prefix, tail):
     p = tmp_path / "fuzz.bin"
     p.write_bytes(prefix + tail)
     reads_or_says_one_sentence(p)
+
+
+def _mpt_with_data_lines_edited(tmp_path, edit):
+    """The real EC-Lab export with its data lines (line 62 on) passed through ``edit``."""
+    lines = SAMPLES["mpt"].read_bytes().decode("latin-1").split("\n")
+    head, data = lines[:61], lines[61:]
+    p = tmp_path / "edited.mpt"
+    p.write_bytes("\n".join(head + edit(data)).encode("latin-1"))
+    return p
+
+
+def test_a_first_data_row_with_two_cells_too_many_is_refused_not_cut(tmp_path):
+    # pandas sized the table by this row and dropped its last cells behind a ParserWarning
+    p = _mpt_with_data_lines_edited(tmp_path, lambda data: [data[0].rstrip("\r\t") + "\t7.0\t8.0\r"] + data[1:])
+    with pytest.raises(LptError, match=r"edited\.mpt line 62: 20 fields where the header names 18 columns\.$"):
+        read_spectra(p)
+
+
+def test_a_tab_spliced_into_a_number_is_refused_not_shifted(tmp_path):
+    # "6.3611004E+001" -> "6.36" and "11004E+001": every later cell moves one column right
+    def splice(data):
+        data[1] = data[1].replace("6.3611004E+001", "6.36\t11004E+001", 1)
+        return data
+    p = _mpt_with_data_lines_edited(tmp_path, splice)
+    with pytest.raises(LptError, match=r"edited\.mpt line 63: 19 fields where the header names 18 columns\.$"):
+        read_spectra(p)
+
+
+def test_a_row_split_in_two_by_a_spliced_line_break_is_refused(tmp_path):
+    # the tail of the row would otherwise read as a point whose frequency is its 11th cell
+    def split(data):
+        cells = data[1].split("\t")
+        return [data[0], "\t".join(cells[:10]), "\t".join(cells[10:])] + data[2:]
+    p = _mpt_with_data_lines_edited(tmp_path, split)
+    with pytest.raises(LptError, match=r"edited\.mpt line 63: 10 fields where the table has 18 columns "):
+        read_spectra(p)

@@ -19,6 +19,7 @@ import csv
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lpt.errors import LptError
-from lpt.io import units
+from lpt.io import text, units
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,20 @@ def read_bdf(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
     path = Path(path)
     with open(path, "rb") as stream:  # UTF-16 (Windows "Unicode" saves) or UTF-8 with or without a BOM
         encoding = "utf-16" if stream.read(2) in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    # index_col=False: a row wider than the header must not turn its first cell into an index
+    # and shift the rest; pandas' ParserWarning (a wide row cut) is an error, the row named.
+    options = {"sep": None, "engine": "python"} if path.stat().st_size < 1 << 20 else {}
     try:
-        frame = pd.read_csv(path, sep=None, engine="python", encoding=encoding) if path.stat().st_size < 1 << 20 \
-            else pd.read_csv(path, encoding=encoding)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, encoding=encoding, index_col=False, **options)
+    except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
+        lines = text.decode(path.read_bytes(), path.name).splitlines()
+        delimiter = text.delimiter_of(lines[:50]) or ","
+        text.refuse_wide_rows(lines[1:], range(2, len(lines) + 1), delimiter, len(text.cells_of(lines[0], delimiter)),
+                              path.name, "the header (line 1)")
+        raise LptError(f"{path.name}: not a readable BDF CSV table ({str(err).splitlines()[0][:80]}).") from None
+    except (ValueError, UnicodeDecodeError, csv.Error) as err:
         raise LptError(f"{path.name}: not a readable BDF CSV table ({str(err).splitlines()[0][:80]}).") from None
     columns: dict[str, np.ndarray] = {}
     for header in frame.columns:

@@ -12,8 +12,10 @@ which keeps a 10⁶-row file near a second.
 
 from __future__ import annotations
 
+import csv
 import io as _stdio
 import re
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,31 +134,66 @@ def numeric_table(lines: list[str], first_lineno: int, name: str, *, delimiter: 
 
     The C parser of pandas does the work (10^4 rows in a few ms); on any failure
     the lines are read one by one to name the first one at fault. Trailing empty
-    fields (EC-Lab ends each line with a tab) are ignored; a missing cell is NaN.
+    fields (EC-Lab ends each line with a tab) are ignored and an empty cell is NaN;
+    a row with more fields than ``columns``, or fewer (a row cut short or split in
+    two), is refused naming its line — never shifted, cut or padded into the table.
     """
-    text = "\n".join(lines)
+    width = len(columns)
+    if not lines:
+        return pd.DataFrame({c: np.array([], dtype=float) for c in columns})
+    # pandas sizes the table by the first row when it is wider than the names given and
+    # then drops the extra cells with a mere ParserWarning: that row is refused here.
+    first = lines[0].rstrip((delimiter or "") + " \r")
+    if len(_fields(first, delimiter)) > width:
+        if not locate_error:
+            raise ValueError("not a numeric table")
+        _first_bad_line(lines, first_lineno, name, delimiter, comma, width)
+        raise LptError(f"{name} line {first_lineno}: more fields than the {width} columns.")
+    text = "\n".join([first] + lines[1:])
     sep = delimiter if delimiter else r"\s+"
     try:
         frame = pd.read_csv(_stdio.StringIO(text), sep=sep, header=None, decimal="," if comma else ".",
                             engine="c" if delimiter else "python", dtype=float, skip_blank_lines=False,
-                            names=range(len(columns) + 1) if delimiter else None, index_col=False)
-        frame = frame.iloc[:, : len(columns)]
-        if frame.shape[1] < len(columns):
-            raise ValueError
-        if delimiter and frame.shape[1] > len(columns) and frame.iloc[:, len(columns):].notna().any().any():
-            raise ValueError
+                            names=range(width + 1), index_col=False)
+        if frame.shape[1] != width + 1 or frame.iloc[:, width].notna().any():
+            raise ValueError                       # a row with more fields than the columns
     except (ValueError, pd.errors.ParserError):
         if not locate_error:
             raise ValueError("not a numeric table") from None
-        _first_bad_line(lines, first_lineno, name, delimiter, comma, len(columns))
+        _first_bad_line(lines, first_lineno, name, delimiter, comma, width)
         raise LptError(f"{name}: the data table could not be read.") from None
+    frame = frame.iloc[:, :width]
+    # A short row leaves the last column empty: only those rows are counted in Python.
+    maybe_short = np.flatnonzero(frame.iloc[:, width - 1].isna().to_numpy()) if width else []
+    if len(maybe_short):
+        if not locate_error and any(len(_fields(lines[k], delimiter)) < width
+                                    for k in maybe_short if lines[k].strip()):
+            raise ValueError("not a numeric table")
+        check_row_lengths([lines[k] for k in maybe_short], [first_lineno + k for k in maybe_short],
+                          name, delimiter, width)
     frame.columns = columns
     return frame
 
 
+def check_row_lengths(lines: list[str], line_numbers, name: str, delimiter: str | None, width: int) -> None:
+    """One sentence naming the first non-blank row with fewer fields than the table's
+    ``width`` columns (``",,"`` is an empty cell, not a short row)."""
+    for lineno, ln in zip(line_numbers, lines):
+        if not ln.strip():
+            continue
+        fields = _fields(ln.rstrip("\r\n"), delimiter)
+        if len(fields) < width:
+            raise LptError(f"{name} line {lineno}: {len(fields)} fields where the table has {width} columns "
+                           f"(a row cut short?); complete or delete that line.")
+
+
+def _fields(line: str, delimiter: str | None) -> list[str]:
+    return line.split(delimiter) if delimiter else line.split()
+
+
 def _first_bad_line(lines, first_lineno, name, delimiter, comma, width) -> None:
     for k, ln in enumerate(lines):
-        tokens = ln.split(delimiter) if delimiter else ln.split()
+        tokens = _fields(ln, delimiter)
         while tokens and not tokens[-1].strip():
             tokens.pop()
         if len(tokens) > width:
@@ -196,23 +233,63 @@ def find_line(lines: list[str], predicate: Callable[[str], bool], name: str, wha
 
 def read_body(source: Path | str, header_index: int, delimiter: str, decimal: str,
               name: str, skip_after_header: int = 0) -> pd.DataFrame:
-    """The table under the header line ``header_index`` (0-based), every cell as read."""
+    """The table under the header line ``header_index`` (0-based), every cell as read.
+    A row with more cells than the header names is refused naming its line (pandas
+    would cut a wide first row to the header with a mere ParserWarning)."""
     skip = list(range(header_index)) + list(range(header_index + 1, header_index + 1 + skip_after_header))
-    options = dict(sep=delimiter, decimal=decimal, skiprows=skip, header=0, skip_blank_lines=True,
-                   engine="c" if delimiter != r"\s+" else "python", low_memory=False, index_col=False)
+    options = {"sep": delimiter, "decimal": decimal, "skiprows": skip, "header": 0, "skip_blank_lines": True,
+               "index_col": False, "engine": "python"}        # low_memory is a C-engine option
+    if delimiter != r"\s+":
+        options.update(engine="c", low_memory=False)
     try:
-        if isinstance(source, str):
-            frame = pd.read_csv(_stdio.StringIO(source), **options)
-        else:
-            try:
-                frame = pd.read_csv(source, encoding="utf-8-sig", **options)
-            except UnicodeDecodeError:                 # Windows exports: "µA", "°C" in cp1252
-                frame = pd.read_csv(source, encoding="latin-1", **options)
+        try:
+            frame = _read_csv(source, options, strict=True)
+        except pd.errors.ParserWarning:
+            _first_wide_row(source, header_index, skip_after_header, delimiter, name)
+            frame = _read_csv(source, options, strict=False)   # only empty trailing cells were cut
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as err:
         raise LptError(f"{name}: the data table under line {header_index + 1} cannot be read "
                        f"({str(err).splitlines()[0][:90]}).") from None
     frame.columns = [str(c).strip().strip('"') for c in frame.columns]
     return frame.loc[:, [c for c in frame.columns if c and not c.startswith("Unnamed")]]
+
+
+def _read_csv(source: Path | str, options: dict, strict: bool) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error" if strict else "ignore", pd.errors.ParserWarning)
+        if isinstance(source, str):
+            return pd.read_csv(_stdio.StringIO(source), **options)
+        try:
+            return pd.read_csv(source, encoding="utf-8-sig", **options)
+        except UnicodeDecodeError:                 # Windows exports: "µA", "°C" in cp1252
+            return pd.read_csv(source, encoding="latin-1", **options)
+
+
+def _first_wide_row(source: Path | str, header_index: int, skip_after_header: int, delimiter: str,
+                    name: str) -> None:
+    """Raise naming the first row under the header with more cells than the header
+    names; the slow path, run only once pandas has complained."""
+    lines = (source if isinstance(source, str) else decode(Path(source).read_bytes(), name)).splitlines()
+    width = len(cells_of(lines[header_index], delimiter))
+    first = header_index + 1 + skip_after_header
+    refuse_wide_rows(lines[first:], range(first + 1, len(lines) + 1), delimiter, width, name,
+                     f"the header (line {header_index + 1})")
+
+
+def cells_of(line: str, delimiter: str) -> list[str]:
+    """The cells of one line as pandas reads them (quotes respected), empty trailing cells dropped."""
+    row = line.split() if delimiter == r"\s+" else next(csv.reader([line], delimiter=delimiter), [])
+    while row and not row[-1].strip():
+        row.pop()
+    return row
+
+
+def refuse_wide_rows(lines, line_numbers, delimiter: str, width: int, name: str, header: str) -> None:
+    """One sentence naming the first row with more non-empty cells than ``width``."""
+    for lineno, line in zip(line_numbers, lines):
+        n = len(cells_of(line, delimiter)) if line.strip() else 0
+        if n > width:
+            raise LptError(f"{name} line {lineno}: {n} cells where {header} names {width} columns.")
 
 
 def durations_s(series: pd.Series, name: str, column: str) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -122,8 +123,20 @@ def _read_layered(path: Path, lines: list[str]):
     step = pd.to_numeric(first[1].where(level == 1), errors="coerce").ffill()
     record_header = lines[2].split(",")[2:]
     records = rows[level == 2].str.slice(2)
-    frame = pd.read_csv(io.StringIO("\n".join(records)), header=None,
-                        names=range(max(len(record_header), 1) + 8), index_col=False)
+    width = max(len(record_header), 1)
+    try:
+        with warnings.catch_warnings():        # pandas cuts a wide first record with a mere warning
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO("\n".join(records)), header=None, names=range(width + 1),
+                                index_col=False)
+        wide = bool(frame.iloc[:, width].notna().any())
+    except (pd.errors.ParserWarning, pd.errors.ParserError):
+        wide = True
+    except pd.errors.EmptyDataError:
+        raise LptError(f"{path.name}: the layered Neware export holds no record lines (',,' lines).") from None
+    if wide:                                   # a record with more cells than its header: name it
+        text.refuse_wide_rows(records, records.index + 4, ",", width, path.name, "the record header (line 3)")
+        raise LptError(f"{path.name}: a record line has more cells than the record header (line 3).")
     frame = frame.iloc[:, :len(record_header)]
     frame.columns = [c.strip() for c in record_header]
     frame["Cycle Index"] = cycle[level == 2].to_numpy()

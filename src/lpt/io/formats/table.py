@@ -21,20 +21,15 @@ import numpy as np
 from lpt.errors import LptError
 from lpt.io.columns import impedance_from_columns
 from lpt.io.spectrum import Spectrum, build_spectra
-from lpt.io.text import decimal_comma, decode, delimiter_of, numeric_table
+from lpt.io.text import (
+    check_row_lengths,
+    decimal_comma,
+    decode,
+    delimiter_of,
+    numeric_table,
+)
 
 _NUM = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf)", re.I)
-
-
-def _check_row_lengths(data: list[str], first_lineno: int, name: str, delimiter: str | None, width: int) -> None:
-    """One sentence naming the first row with fewer fields than the table's columns."""
-    for k, ln in enumerate(data):
-        if not ln.strip():
-            continue
-        fields = ln.rstrip("\r\n").split(delimiter) if delimiter else ln.split()  # ",," is an empty cell, not a short row
-        if len(fields) < width:
-            raise LptError(f"{name} line {first_lineno + k}: {len(fields)} fields where the table has {width} columns "
-                           f"(a row cut short?); complete or delete that line.")
 
 
 def _is_numeric(line: str, delimiter: str | None, comma: bool) -> bool:
@@ -107,7 +102,7 @@ def read_table_text(text: str, name: str, instrument: str = "table", metadata: d
                 headers = cand
             elif delimiter is None and len(lines[header_line].split()) == width:
                 headers = lines[header_line].split()
-        _check_row_lengths(data, start + 1, name, delimiter, width)
+        check_row_lengths(data, range(start + 1, start + 1 + len(data)), name, delimiter, width)
         keep = [k for k, ln in enumerate(data) if ln.strip()]
         line_numbers = np.array([start + 1 + k for k in keep])
         table = numeric_table([data[k] for k in keep], start + 1, name, delimiter=delimiter, comma=comma,

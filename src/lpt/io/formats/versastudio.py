@@ -3,7 +3,8 @@
 An INI-like text file: ``<Application>``, ``<Instrument>``, ``<Experiment>`` and
 ``<ActionN>`` sections of ``key=value`` lines, and ``<SegmentN>`` sections whose
 ``Definition=`` line names the comma-separated columns (``Frequency(Hz)``,
-``Z Real``, ``Z Imag`` in ohm, physical sign). Segments without a frequency column
+``Z Real``, ``Z Imag`` in ohm, physical sign; the line ends with ``, 0``, which
+names no column: the rows have one cell fewer). Segments without a frequency column
 (the DC steps of a sequence) are skipped with a note.
 """
 
@@ -49,6 +50,8 @@ def read_par(raw: bytes, name: str) -> list[Spectrum]:
         if defn is None:
             raise LptError(f"{name} line {k + 1}: segment without a Definition= line naming its columns.")
         headers = [h.strip() for h in lines[defn][len("Definition="):].split(",")]
+        if len(headers) > 1 and re.fullmatch(r"\d+", headers[-1]):
+            headers.pop()              # VersaStudio ends the line with ", 0", which names no column
         data = [ln for ln in lines[defn + 1:end] if ln.strip()]
         if "Frequency(Hz)" not in headers or not data:
             skipped.append(seg.group(1))
