@@ -12,9 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lpt.constants import F_C_MOL, SECONDS_PER_HOUR
 from lpt.cycling.life import InterfaceModelHook
 from lpt.design import design_from_dict, load_design
 from lpt.interface import build_inputs
+from lpt.parameters import parameters
 from lpt.symmetric import half_cells, simulate_symmetric
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "table1"
@@ -75,3 +77,26 @@ def test_published_llzto_ionic_liquid_ncm811_cell_does_not_short_at_its_nominal_
     rec = first_verdict([d], 0.30)
     assert not rec["short_circuit"][0]
     assert rec["plating_overpotential_V"][0] < rec["critical_overpotential_V"][0]
+
+
+def test_electronic_leakage_shorts_a_full_cell_after_the_plating_time_hans_law_gives():
+    # Han et al. 2019 (eq. 15): Li reduced inside an SSE of electronic conductivity sigma_e
+    # lengthens the flaw by (V_m/F) sigma_e eta t / c; the cell shorts once the lengthened
+    # flaw's eta_c falls to eta, at t* = c ((eta_c0/eta)^2 - 1) / ((V_m/F) sigma_e eta / c).
+    # 0.3 mA cm-2 at 5 MPa is below the Li supply (no voids), so eta stays constant.
+    sigma_e, c_cm, i = 1e-3, 5e-4, 0.3
+    designs = [half_cells(sym("Al-LLZO", 5.0, electronic_conductivity_S_cm=s, flaw_size_um=5.0))[0]
+               for s in (0.0, sigma_e)]
+    x = build_inputs(designs)
+    eta, eta_c0 = (first_verdict(designs, i)[k][1] for k in ("plating_overpotential_V", "critical_overpotential_V"))
+    v_m_per_F = parameters().li_molar_volume_cm3_mol / F_C_MOL
+    t_star_h = c_cm * ((eta_c0 / eta) ** 2 - 1.0) / (v_m_per_F * sigma_e * eta / c_cm * SECONDS_PER_HOUR)
+    for factor, leaky_shorts in ((0.9, False), (1.1, True)):
+        hook = InterfaceModelHook(x, max_stride=1)
+        for cycle, plated_h in ((1, 0.0), (2, factor * t_star_h)):
+            rec = hook(cycle=cycle, charge_passed_mAh_cm2=np.full(2, 2.0 * i * plated_h),
+                       time_h=np.full(2, 2.0 * plated_h), current_density_mA_cm2=np.full(2, i),
+                       temperature_K=x.temperature_K)
+        assert rec["plating_overpotential_V"][1] == pytest.approx(eta, rel=0.02)
+        assert not rec["short_circuit"][0]                  # an ionic-only SSE never does
+        assert bool(rec["short_circuit"][1]) is leaky_shorts
