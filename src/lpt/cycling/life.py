@@ -20,6 +20,10 @@ from lpt.design import Design
 from lpt.errors import LptError
 from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
 from lpt.interface.inputs import Inputs
+from lpt.interface.mechanisms import SideView
+from lpt.interface.mechanisms.li_metal import (
+    critical_overpotential_V, internal_li_extension_cm, side_plating_overpotential_V,
+)
 from lpt.interface.model import Result, interfacial_resistance, interphase_spans
 
 @dataclass
@@ -52,6 +56,7 @@ class InterfaceModelHook:
         self._next = np.ones(n)
         self._stride = np.ones(n)
         self._i = np.full(n, np.nan)
+        self._flaw_extension_cm = np.zeros(n)   # Li deposited inside the SSE ahead of the flaw (Han 2019)
         self._T = np.full(n, np.nan)
         # the last values per design: what the cycling model gets (it reads only its
         # keys) and what `history` keeps, one dict for both
@@ -72,6 +77,16 @@ class InterfaceModelHook:
                         current_mA_cm2=current_density_mA_cm2, cycles=cycle - self._last_cycle)
         r: Result = evaluate(x, state, temperature_K)
         local = current_density_mA_cm2 * r.local_current_factor
+        # dendrites on charge, when Li plates onto the anode: the charge-transfer overpotential
+        # at its contacts against Porz's threshold of the flaw, lengthened by electronic
+        # leakage over the plating time since the last update (docs/model.md §7, eq. 14-15)
+        eta = side_plating_overpotential_V(SideView(x, "anode", x.anode, state.anode, temperature_K),
+                                           current_density_mA_cm2)
+        i = np.asarray(current_density_mA_cm2, float)
+        plate_h = np.where(i > 0, 0.5 * dq / np.where(i > 0, i, 1.0), 0.0)
+        extension = self._flaw_extension_cm + internal_li_extension_cm(
+            x.sse_electronic_S_cm, eta, x.sse_flaw_size_cm, plate_h)
+        eta_c = critical_overpotential_V(x.sse_fracture_toughness_MPa_m05, x.sse_flaw_size_cm + extension)
         out = {
             "asr_anode_ohm_cm2": r.anode.asr_ohm_cm2,
             "asr_cathode_ohm_cm2": r.cathode.asr_ohm_cm2,
@@ -79,11 +94,13 @@ class InterfaceModelHook:
             "utilization": np.clip(r.cathode_utilization, 0.0, 1.0),
             "liquid_remaining_fraction": r.liquid_remaining_fraction,
             # dendrites at the contacts, or a mixed-conducting interphase grown through the SSE
-            "short_circuit": (x.anode.is_li & (local > x.sse_ccd_mA_cm2)) | interphase_spans(x, state),
+            "short_circuit": (x.anode.is_li & (eta >= eta_c)) | interphase_spans(x, state),
             "liquid_depleted": liquid_depleted(x, state),
             "li_consumed_mAh_cm2": state.anode.li_consumed_mAh_cm2,
             "interfacial_resistance_ohm_cm2": interfacial_resistance(r),
             "local_current_mA_cm2": local,
+            "plating_overpotential_V": eta,
+            "critical_overpotential_V": eta_c,
         }
         if self._record is None:
             record = out
@@ -95,6 +112,7 @@ class InterfaceModelHook:
                 change = np.maximum(change, np.abs(new - old) / np.maximum(np.abs(old), 1e-12))
             record = {k: np.where(due, out[k], self._record[k]) for k in out}
         self.state = batch.where(due, state, self.state)
+        self._flaw_extension_cm = np.where(due, extension, self._flaw_extension_cm)
         calm = change < self.tolerance
         stride = np.where(calm, np.minimum(2 * self._stride, self.max_stride), 1.0)
         self._stride = np.where(due, stride, self._stride)

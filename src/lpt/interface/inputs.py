@@ -85,7 +85,6 @@ class Inputs:
     sse_sigma_S_cm: np.ndarray
     sse_Ea_eV: np.ndarray
     sse_thickness_cm: np.ndarray
-    sse_ccd_mA_cm2: np.ndarray
     sse_flaw_size_cm: np.ndarray              # surface flaw depth (dendrite onset)
     sse_fracture_toughness_MPa_m05: np.ndarray
     sse_electronic_S_cm: np.ndarray           # electronic conductivity (Li inside the SSE)
@@ -217,7 +216,6 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         sse_sigma_S_cm=sse.conductivity_S_cm * nums["electrolyte.relative_density"] ** 1.5,
         sse_Ea_eV=sse.activation_energy_eV,
         sse_thickness_cm=nums["electrolyte.thickness_um"] * UM_TO_CM,
-        sse_ccd_mA_cm2=sse.critical_current_density_mA_cm2 or P.default_critical_current_mA_cm2,
         sse_flaw_size_cm=np.where(np.isnan(flaw_um), P.sse_flaw_size_um, flaw_um) * UM_TO_CM,
         sse_fracture_toughness_MPa_m05=np.where(np.isnan(kic), P.fracture_toughness_MPa_m05[kic_class].value, kic),
         sse_electronic_S_cm=np.where(np.isnan(sigma_e), sse.electronic_conductivity_S_cm or 0.0, sigma_e),

@@ -33,8 +33,8 @@ from lpt.interface import advance, build_inputs, initial_state
 from lpt.interface.mechanisms import SideView
 from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.interface.mechanisms.li_metal import (
-    MIN_RETENTION, contact_current_mA_cm2, evolve_retention, griffith_overpotential_V_m05,
-    leak_extension_cm_per_V_h, li_side_terms, li_supply_mA_cm2, liquid_ratio,
+    MIN_RETENTION, evolve_retention, flaw_overpotential_V, griffith_overpotential_V_m05,
+    leak_extension_cm_per_V_h, li_side_terms, li_supply_mA_cm2, liquid_ratio, plating_overpotential_V,
 )
 from lpt.parameters import parameters
 from lpt.symmetric.protocol import SymmetricProtocol, parse_symmetric_protocol
@@ -97,12 +97,12 @@ class LiSideTerms:
 
     def plating_overpotential_V(self, current_mA_cm2, retention):
         """Charge-transfer overpotential at the contacts of a plating side (mA cm⁻² × Ω cm² = mV)."""
-        i_loc = contact_current_mA_cm2(current_mA_cm2, self.as_assembled, retention, self.ratio, self.wet)
-        return 1e-3 * i_loc * self.charge_transfer
+        return plating_overpotential_V(current_mA_cm2, self.as_assembled, retention, self.ratio, self.wet,
+                                       self.charge_transfer)
 
     def critical_overpotential_V(self, extension_cm: np.ndarray, rows=slice(None)) -> np.ndarray:
         """Porz's threshold for the flaw lengthened by Li deposited inside the SSE (eq. 14–15)."""
-        return self.griffith_V_m05[rows] / np.sqrt(np.pi * 1e-2 * (self.flaw_size_cm[rows] + extension_cm))
+        return flaw_overpotential_V(self.griffith_V_m05[rows], self.flaw_size_cm[rows] + extension_cm)
 
 
 def li_terms(x, st, temperature_K: np.ndarray) -> LiSideTerms:

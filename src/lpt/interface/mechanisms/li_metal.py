@@ -119,11 +119,23 @@ def griffith_overpotential_V_m05(fracture_toughness_MPa_m05):
             * P.li_molar_volume_cm3_mol * 1e-6 / F_C_MOL)
 
 
+def flaw_overpotential_V(griffith_V_m05, flaw_size_cm):
+    """The critical overpotential of a flaw of depth c from ``griffith_overpotential_V_m05``,
+    η_c = (K_IC / Y · V_m / F) / √(π c) (c in cm, converted to m)."""
+    return np.asarray(griffith_V_m05, float) / np.sqrt(np.pi * np.asarray(flaw_size_cm, float) * 1e-2)
+
+
 def critical_overpotential_V(fracture_toughness_MPa_m05, flaw_size_cm):
     """Porz et al. 2017: the plating overpotential whose stress F η/V_m opens a flaw of depth c,
     η_c = K_IC / (Y √(π c)) · V_m / F."""
-    return griffith_overpotential_V_m05(fracture_toughness_MPa_m05) / np.sqrt(
-        np.pi * np.asarray(flaw_size_cm, float) * 1e-2)
+    return flaw_overpotential_V(griffith_overpotential_V_m05(fracture_toughness_MPa_m05), flaw_size_cm)
+
+
+def plating_overpotential_V(current_mA_cm2, as_assembled, retention, ratio, wet, charge_transfer_ohm_cm2):
+    """Charge-transfer overpotential at the solid contacts of a plating Li side, η = i_loc R_ct
+    (eq. 12 and 14; mA cm⁻² × Ω cm² = mV). Ohmic drops in films and the SSE do not stress Li."""
+    i_loc = contact_current_mA_cm2(current_mA_cm2, as_assembled, retention, ratio, wet)
+    return 1e-3 * i_loc * np.asarray(charge_transfer_ohm_cm2, float)
 
 
 def leak_extension_cm_per_V_h(electronic_S_cm, flaw_size_cm):
@@ -157,6 +169,14 @@ def li_side_terms(v: SideView) -> dict[str, np.ndarray]:
         "wet": v.inputs.wettability * v.saturation,
         "charge_transfer": solid.get("charge_transfer", zero),
     }
+
+
+def side_plating_overpotential_V(v: SideView, current_mA_cm2) -> np.ndarray:
+    """η at the contacts of the Li side ``v`` (its state's contact retention) plated at
+    ``current_mA_cm2`` per geometric area: eq. (14) for any cell that plates Li on it."""
+    t = li_side_terms(v)
+    return plating_overpotential_V(current_mA_cm2, t["as_assembled"], v.state.contact_retention,
+                                   liquid_ratio(t["r_solid"], t["r_liquid"]), t["wet"], t["charge_transfer"])
 
 
 @mechanism("growth", sides=("anode",), reference="Krauskopf et al., ACS AMI 11 (2019) 14463; "
