@@ -92,21 +92,26 @@ def peaks_with_prominence(x: np.ndarray, min_prominence: float) -> tuple[np.ndar
     n = len(x)
     if n < 3:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    start = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
-    end = np.r_[start[1:] - 1, n - 1]
-    v = x[start]
-    top = np.flatnonzero((v[1:-1] > v[:-2]) & (v[1:-1] > v[2:])) + 1
-    peaks = (start[top] + end[top]) // 2
+    d = np.diff(x)
+    if np.all(d):  # no plateaus: a peak rises from the left and falls to the right
+        peaks = np.flatnonzero((d[:-1] > 0) & (d[1:] < 0)) + 1
+    else:
+        start = np.flatnonzero(np.r_[True, d != 0])
+        end = np.r_[start[1:] - 1, n - 1]
+        v = x[start]
+        top = np.flatnonzero((v[1:-1] > v[:-2]) & (v[1:-1] > v[2:])) + 1
+        peaks = (start[top] + end[top]) // 2
     if not len(peaks):
         return peaks, np.zeros(0)
     idx = np.arange(n)
-    height = x[peaks][:, None]
-    higher = x[None, :] > height
-    left = np.max(np.where(higher & (idx < peaks[:, None]), idx, -1), axis=1)
-    right = np.min(np.where(higher & (idx > peaks[:, None]), idx, n), axis=1)
-    left_min = np.min(np.where((idx > left[:, None]) & (idx <= peaks[:, None]), x, np.inf), axis=1)
-    right_min = np.min(np.where((idx < right[:, None]) & (idx >= peaks[:, None]), x, np.inf), axis=1)
-    prominence = x[peaks] - np.maximum(left_min, right_min)
+    height = x[peaks]
+    higher = x > height[:, None]
+    before = idx < peaks[:, None]
+    left = np.where(higher & before, idx, -1).max(axis=1)
+    right = np.where(higher & ~before, idx, n).min(axis=1)
+    inside = np.where((idx > left[:, None]) & (idx < right[:, None]), x, np.inf)
+    lowest = np.maximum(np.where(before, inside, np.inf).min(axis=1), np.where(before, np.inf, inside).min(axis=1))
+    prominence = height - np.minimum(lowest, height)
     keep = prominence >= min_prominence
     return peaks[keep], prominence[keep]
 
