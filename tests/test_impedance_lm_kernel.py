@@ -66,18 +66,81 @@ def test_compiled_loop_ends_every_start_where_the_numpy_loop_does(constraints):
     assert np.array_equal(conv_jit, conv_np)
 
 
+def _count_compiled_runs(monkeypatch) -> list:
+    calls = []
+    compiled = lm_kernel.levenberg_marquardt_compiled
+
+    def counted(problem, U0, *args, **kwargs):
+        calls.append(len(U0))
+        return compiled(problem, U0, *args, **kwargs)
+
+    monkeypatch.setattr(lm_kernel, "levenberg_marquardt_compiled", counted)
+    return calls
+
+
 @pytest.mark.parametrize("text", list(CASES))
 def test_fit_with_and_without_the_compiled_loop_agree(text, monkeypatch):
-    """LPT_NO_JIT=1 switches to the NumPy loop; both reach the same optimum."""
+    """LPT_JIT=1 takes the compiled loop even for one spectrum, LPT_NO_JIT=1 the NumPy
+    loop; both reach the same optimum."""
     _, f, Z = _noisy(text, CASES[text])
-    assert lm_kernel.available(Circuit(text))
+    calls = _count_compiled_runs(monkeypatch)
+    monkeypatch.setenv("LPT_JIT", "1")
+    assert lm_kernel.use_compiled(Circuit(text), 1)
     jit = fit_spectra(Circuit(text), f, Z)[0]
+    assert calls
     monkeypatch.setenv("LPT_NO_JIT", "1")
     assert not lm_kernel.available(Circuit(text))
+    calls.clear()
     plain = fit_spectra(Circuit(text), f, Z)[0]
+    assert not calls
     assert jit.converged and plain.converged
     assert jit.chi_square <= plain.chi_square * (1 + 1e-6)
     np.testing.assert_allclose(jit.parameters, plain.parameters, rtol=1e-4)
+
+
+def test_small_jobs_take_the_numpy_loop_and_large_ones_the_compiled_loop(monkeypatch):
+    """The loop is chosen by the number of spectra alone: below MIN_SPECTRA the NumPy
+    loop (no Numba to load), from MIN_SPECTRA on the compiled one; a spectrum fitted
+    alone or in a batch ends at the same chi^2 (1e-8) either way."""
+    monkeypatch.delenv("LPT_JIT", raising=False)
+    monkeypatch.delenv("LPT_NO_JIT", raising=False)
+    text = "R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)"
+    c = Circuit(text)
+    assert not lm_kernel.use_compiled(c, lm_kernel.MIN_SPECTRA - 1)
+    assert lm_kernel.use_compiled(c, lm_kernel.MIN_SPECTRA)
+    monkeypatch.setattr(lm_kernel, "MIN_SPECTRA", 4)
+    spectra = [_noisy(text, CASES[text], seed=s)[2] for s in range(4)]
+    f = _noisy(text, CASES[text])[1]
+    calls = _count_compiled_runs(monkeypatch)
+    small = [fit_spectra(c, f, Z)[0] for Z in spectra]
+    assert not calls
+    batch = fit_spectra(c, f, np.array(spectra))
+    assert calls
+    for one, many in zip(small, batch):
+        assert one.converged and many.converged
+        np.testing.assert_allclose(many.chi_square, one.chi_square, rtol=1e-8)
+
+
+def test_a_one_off_fit_loads_neither_numba_nor_scipy_signal():
+    """A single spectrum is fitted in a fresh interpreter without importing Numba or
+    scipy.signal, the two largest imports a one-off fit used to pay for."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from lpt.impedance.circuit import Circuit\n"
+            "c = Circuit('R0-p(R1,CPE1)-p(R2,CPE2)')\n"
+            "f = np.logspace(5, -1, 40)\n"
+            "c.fit(f, c([10, 50, 1e-7, 0.9, 100, 1e-4, 0.8], f))\n"
+            "print(sorted(m for m in ('numba', 'scipy.signal') if m in sys.modules))\n")
+    import lpt
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LPT_JIT", "LPT_NO_JIT")}
+    src = os.path.dirname(os.path.dirname(lpt.__file__))
+    env["PYTHONPATH"] = os.pathsep.join([src] + [p for p in [env.get("PYTHONPATH")] if p])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_circuits_with_other_elements_keep_the_numpy_loop():

@@ -22,8 +22,9 @@ How it runs, and why:
 2. All (spectrum, start) rows are refined by a Levenberg–Marquardt loop in the
    unconstrained coordinates of :mod:`lpt.impedance.constraints` (fixed, bounded
    and linked parameters) with the exact Jacobian of the compiled circuit: compiled
-   by Numba row by row where the circuit's elements allow
-   (:mod:`lpt.impedance.lm_kernel`), else the batched NumPy loop
+   by Numba row by row where the circuit's elements allow and the job has enough
+   spectra to repay loading Numba (:mod:`lpt.impedance.lm_kernel`), else the
+   batched NumPy loop
    (:mod:`lpt.impedance.lm`), where starts that fall behind their spectrum's best,
    or join another start, are dropped early.
 3. ``converged`` means the solver's own tests (MINPACK's: relative reduction,
@@ -198,7 +199,8 @@ def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus"
         for k, v in user.items():
             extra[..., k] = v
         user = extra[:, 0]
-    theta_best, converged_best = _refine(circuit, pmap, f, f2, Z, wr, wi, automatic, user)
+    compiled = bool(pmap.n_free) and lm_kernel.use_compiled(circuit, n_spec)
+    theta_best, converged_best = _refine(circuit, pmap, f, f2, Z, wr, wi, automatic, user, compiled)
     distinct = np.array([len(np.unique(f2[i])) for i in range(n_spec)])
     theta_best = theta_best.copy()
     if polish and pmap.n_free:
@@ -209,15 +211,15 @@ def fit_spectra(circuit: CompiledCircuit | str, f, Z, weighting: str = "modulus"
     return _results(circuit, pmap, everyone, theta_best, converged_best, weighting, n_freq, distinct)
 
 
-def _run(circuit: CompiledCircuit, pmap: ParameterMap, f, Z, wr, wi, starts: np.ndarray):
-    """Refine starts (n_spec, n_starts, n_params) in one batched loop; the best row of
-    every spectrum: theta, chi^2, converged, and all rows' u and chi^2."""
+def _run(circuit: CompiledCircuit, pmap: ParameterMap, f, Z, wr, wi, starts: np.ndarray, compiled: bool):
+    """Refine starts (n_spec, n_starts, n_params) in one batched loop, compiled or NumPy;
+    the best row of every spectrum: theta, chi^2, converged, and all rows' u and chi^2."""
     n_spec, n_starts, _ = starts.shape
     owner = np.repeat(np.arange(n_spec), n_starts)
     P0 = starts.reshape(n_spec * n_starts, -1)
     theta0 = pmap.clip_inside(P0[:, pmap.free]) if pmap.n_free else np.zeros((len(P0), 0))
     problem = Problem(circuit, pmap, f if f.ndim == 1 else f[owner], Z[owner], wr[owner], wi[owner])
-    if pmap.n_free and lm_kernel.available(circuit):
+    if compiled:
         U, cost, converged = lm_kernel.levenberg_marquardt_compiled(problem, pmap.to_u(theta0))
     else:
         U, cost, converged = levenberg_marquardt(problem, pmap.to_u(theta0), owner)
@@ -229,18 +231,19 @@ def _run(circuit: CompiledCircuit, pmap: ParameterMap, f, Z, wr, wi, starts: np.
 
 
 def _refine(circuit: CompiledCircuit, pmap: ParameterMap, f, f2, Z, wr, wi, automatic: np.ndarray,
-            user: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+            user: np.ndarray | None, compiled: bool) -> tuple[np.ndarray, np.ndarray]:
     """Best free parameters and convergence of every spectrum, from the primary starts
     and, where their fit is not trusted (:func:`_trusted`), from all the others too."""
     primary = automatic[:, :PRIMARY_STARTS]
     if user is not None:
         primary = np.concatenate([primary, user[:, None, :]], axis=1)
-    theta, cost, converged, U, costs = _run(circuit, pmap, f, Z, wr, wi, primary)
+    theta, cost, converged, U, costs = _run(circuit, pmap, f, Z, wr, wi, primary, compiled)
     rest = automatic[:, PRIMARY_STARTS:]
     retry = np.flatnonzero(~_trusted(circuit, pmap, f2, Z, wr, wi, theta, cost, converged, U, costs))
     if retry.size and rest.shape[1]:
         f_r = f if f.ndim == 1 else f[retry]
-        theta2, cost2, converged2, _, _ = _run(circuit, pmap, f_r, Z[retry], wr[retry], wi[retry], rest[retry])
+        theta2, cost2, converged2, _, _ = _run(circuit, pmap, f_r, Z[retry], wr[retry], wi[retry], rest[retry],
+                                        compiled)
         better = cost2 < cost[retry]
         theta[retry[better]], converged[retry[better]] = theta2[better], converged2[better]
     return theta.copy(), converged.copy()

@@ -16,7 +16,6 @@ farad 1/(omega r), a CPE's Q 1/(r omega^alpha), a dimensionless exponent alpha.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from lpt.impedance.compiled import CompiledCircuit, Node
 
@@ -60,8 +59,8 @@ def _features(circuit: CompiledCircuit, top: list, f: np.ndarray, Z: np.ndarray)
 
     smooth = -np.convolve(Z.imag, np.ones(3) / 3, mode="same")
     smooth[end + 1:] = smooth[end]
-    peaks, props = find_peaks(smooth, prominence=0.01 * scale)
-    peak_w = omega[peaks[np.argsort(props["prominences"])[::-1][:n_arcs]]] if len(peaks) else np.array([])
+    peaks, prominences = peaks_with_prominence(smooth, 0.01 * scale)
+    peak_w = omega[peaks[np.argsort(prominences)[::-1][:n_arcs]]] if len(peaks) else np.array([])
     uniform_w = np.exp(np.linspace(np.log(w_max), np.log(w_min), n_arcs + 2)[1:-1]) if n_arcs else np.array([])
     w = list(np.sort(peak_w)[::-1])
     for u in uniform_w:  # fill the missing arcs with the farthest uniform positions
@@ -78,6 +77,43 @@ def _features(circuit: CompiledCircuit, top: list, f: np.ndarray, Z: np.ndarray)
     return {"w_max": w_max, "w_min": w_min, "tiny": tiny, "r_inf": r_inf, "span": span,
             "z_low": Z[-1], "imag_hf": max(float(Z.imag[0]), tiny), True: peak_arcs, False: uniform_w,
             "heights": heights / max(float(heights.sum()), tiny)}
+
+
+def peaks_with_prominence(x: np.ndarray, min_prominence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Local maxima of ``x`` whose prominence is at least ``min_prominence``, and their
+    prominences, as ``scipy.signal.find_peaks(x, prominence=min_prominence)`` gives them.
+
+    A maximum is a run of equal values higher than both neighbouring runs (its middle
+    index, rounded down, is the peak; a run touching either end is none). Its
+    prominence is its height above the higher of the two lowest points reached walking
+    left and right until a strictly higher value or the end (Matlab's definition).
+    """
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    if n < 3:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    d = np.diff(x)
+    if np.all(d):  # no plateaus: a peak rises from the left and falls to the right
+        peaks = np.flatnonzero((d[:-1] > 0) & (d[1:] < 0)) + 1
+    else:
+        start = np.flatnonzero(np.r_[True, d != 0])
+        end = np.r_[start[1:] - 1, n - 1]
+        v = x[start]
+        top = np.flatnonzero((v[1:-1] > v[:-2]) & (v[1:-1] > v[2:])) + 1
+        peaks = (start[top] + end[top]) // 2
+    if not len(peaks):
+        return peaks, np.zeros(0)
+    idx = np.arange(n)
+    height = x[peaks]
+    higher = x > height[:, None]
+    before = idx < peaks[:, None]
+    left = np.where(higher & before, idx, -1).max(axis=1)
+    right = np.where(higher & ~before, idx, n).min(axis=1)
+    inside = np.where((idx > left[:, None]) & (idx < right[:, None]), x, np.inf)
+    lowest = np.maximum(np.where(before, inside, np.inf).min(axis=1), np.where(before, np.inf, inside).min(axis=1))
+    prominence = height - np.minimum(lowest, height)
+    keep = prominence >= min_prominence
+    return peaks[keep], prominence[keep]
 
 
 def initial_guesses_many(circuit: CompiledCircuit, f: np.ndarray, Z: np.ndarray) -> np.ndarray:
