@@ -208,8 +208,6 @@ def test_the_report_draws_a_calibration_record_and_chromium_renders_it(tmp_path)
     model (with the held-out spectrum), the parameter table with all three intervals,
     the correlation matrix and the profiles; every figure survives a headless render."""
     import json
-    import shutil
-    import subprocess
 
     from lpt.report import write_report
 
@@ -225,13 +223,11 @@ def test_the_report_draws_a_calibration_record_and_chromium_renders_it(tmp_path)
     imgs = re.findall(r'<img alt="([^"]*)"', section)
     assert imgs == ["measured spectra and the calibrated model", "correlation matrix", "profile likelihoods"]
     assert "90 % (profile)" in section and "90 % (MCMC)" in section and "held out" in section
-    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if chromium is None:
-        pytest.skip("chromium is not installed (the Makefile installs Debian's chromium)")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([chromium, *flags, "--dump-dom", out.as_uri()], check=True, capture_output=True,
-                         timeout=120, text=True).stdout
+    from browser import CHROMIUM, NO_CHROMIUM, dump_dom
+
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    dom = dump_dom(out, tmp_path).stdout
     assert len(re.findall(r'<img alt="[^"]*" src="data:image/png;base64,', dom)) == len(
         re.findall(r"<img ", text))
 

@@ -3,18 +3,16 @@
 import base64
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from browser import CHROMIUM, NO_CHROMIUM, dump_dom, screenshot
 from lpt.report import SECTION_IDS, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGNS = ["latp_carbonate_lfp", "lgps_g3_lfp"]
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 IMG = re.compile(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
 
 
@@ -84,23 +82,17 @@ def test_report_with_measured_spectra(tmp_path):
     assert len(IMG.findall(text)) >= 6  # + measured Nyquist/Bode and DRT
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (the Makefile installs Debian's chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_report_renders_in_headless_chromium(reports, tmp_path):
     path = reports["latp_carbonate_lfp"]
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    shot = tmp_path / "report.png"
-    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1400,3000", path.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    shot = screenshot(path, tmp_path, 1400, 3000)
     assert shot.stat().st_size > 50_000  # a blank page is a few kB
     import matplotlib.image as mpimg
 
     arr = mpimg.imread(shot)
     assert arr.shape[0] == 3000 and arr.std() > 0.05  # not a uniform page
     # the rendered DOM keeps every figure (no broken image replaced by alt text)
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", path.as_uri()], check=True, capture_output=True,
-                         timeout=120, text=True)
+    dom = dump_dom(path, tmp_path)
     assert len(IMG.findall(dom.stdout)) == 4
     assert "Uncaught" not in dom.stderr
 
@@ -148,7 +140,5 @@ def test_report_puts_a_measured_cycler_file_on_the_models_axes(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert '<section id="measured_cycling">' in text and len(IMG.findall(text)) >= 5
     if CHROMIUM is not None:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}"]
-        dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", path.as_uri()], check=True, capture_output=True,
-                             timeout=120, text=True)
+        dom = dump_dom(path, tmp_path)
         assert 'id="measured_cycling"' in dom.stdout and len(IMG.findall(dom.stdout)) == len(IMG.findall(text))

@@ -2,7 +2,6 @@
 the CCD map over stack pressure × temperature, rendered like the full-cell page."""
 
 import re
-import subprocess
 
 import numpy as np
 import pytest
@@ -11,7 +10,8 @@ from lpt.design import load_design
 from lpt.report import write_report
 from lpt.report.symmetric import MAP_PRESSURES_MPA, MAP_TEMPERATURES_C, SECTION_IDS, collect_symmetric
 
-from test_report import CHROMIUM, IMG, ROOT
+from browser import CHROMIUM, NO_CHROMIUM, dump_dom, screenshot
+from test_report import IMG, ROOT
 
 DESIGN = ROOT / "examples" / "literature" / "pervez2020_llzo_il_eta.toml"
 
@@ -66,20 +66,14 @@ def test_write_report_of_a_symmetric_design_refuses_measured_files_in_one_senten
         write_report(DESIGN, tmp_path / "r.html", eis_files=["x.csv"])
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (the Makefile installs Debian's chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_symmetric_report_renders_in_headless_chromium(page, tmp_path):
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    shot = tmp_path / "sym.png"
-    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1400,1600", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    shot = screenshot(page, tmp_path, 1400, 1600)
     import matplotlib.image as mpimg
 
     arr = mpimg.imread(shot)
     assert arr.shape[0] == 1600 and arr.std() > 0.05
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], check=True, capture_output=True,
-                         timeout=120, text=True)
+    dom = dump_dom(page, tmp_path)
     assert len(IMG.findall(dom.stdout)) == 2
     assert re.search(r'<section id="ccd_map">', dom.stdout) and "Uncaught" not in dom.stderr
 

@@ -185,27 +185,19 @@ def _spectrum_record(m: Measurement, z) -> dict:
             "model_z_real_ohm": np.real(z).tolist(), "model_z_imag_ohm": np.imag(z).tolist()}
 
 
-def _measured(source) -> dict:
-    if isinstance(source, SymmetricCycling):
-        return {"overpotential_V": source.overpotential_V}
-    return {"capacity_mAh_cm2": source.capacity_mAh_cm2, "mean_discharge_V": source.mean_discharge_V}
-
-
 def _cycling_summary(source, predicted: dict) -> dict:
-    kind = "symmetric" if isinstance(source, SymmetricCycling) else "full"
-    misfit = {}
-    for key, measured in _measured(source).items():
+    out = {"file": source.label, "kind": source.kind, "protocol": source.protocol}
+    for key, measured in source.measured().items():
         model = predicted[key]
         ok = np.isfinite(model)
-        misfit[f"rms_relative_misfit_{key}"] = relative_rms(measured[ok], model[ok]) if ok.any() else None
-    return {"file": source.label, "kind": kind, "protocol": source.protocol, "cycles": int(len(next(iter(
-        _measured(source).values())))), "cycles_simulated": int(np.isfinite(next(iter(predicted.values()))).sum()),
-        **misfit}
+        out["cycles"], out["cycles_simulated"] = len(measured), int(ok.sum())
+        out[f"rms_relative_misfit_{key}"] = relative_rms(measured[ok], model[ok]) if ok.any() else None
+    return out
 
 
 def _cycling_record(source, predicted: dict) -> dict:
-    rec = {"file": source.label, "kind": "symmetric" if isinstance(source, SymmetricCycling) else "full"}
-    for key, measured in _measured(source).items():
+    rec = {"file": source.label, "kind": source.kind}
+    for key, measured in source.measured().items():
         rec[key] = np.asarray(measured, float).tolist()
         rec[f"model_{key}"] = [None if not np.isfinite(v) else float(v) for v in predicted[key]]
     return rec

@@ -91,10 +91,15 @@ class FullCellCycling:
     protocol: str
     label: str = ""
     groups: tuple[Group, ...] = (Group("capacity", "relative", 0.01, 1e-4), Group("voltage", "V", 0.01, 1e-4))
+    kind = "full"
 
     @property
     def n_points(self) -> int:
         return 2 * len(self.capacity_mAh_cm2)
+
+    def measured(self) -> dict[str, np.ndarray]:
+        """The measured per-cycle values, under the keys :meth:`predict` returns."""
+        return {"capacity_mAh_cm2": self.capacity_mAh_cm2, "mean_discharge_V": self.mean_discharge_V}
 
     def predict(self, design, values) -> dict[str, np.ndarray]:
         from lpt.cycling.life import simulate_designs
@@ -121,10 +126,15 @@ class SymmetricCycling:
     protocol: str
     label: str = ""
     groups: tuple[Group, ...] = (Group("overpotential", "ln", 0.05, 1e-3),)
+    kind = "symmetric"
 
     @property
     def n_points(self) -> int:
         return len(self.overpotential_V)
+
+    def measured(self) -> dict[str, np.ndarray]:
+        """The measured per-cycle values, under the keys :meth:`predict` returns."""
+        return {"overpotential_V": self.overpotential_V}
 
     def predict(self, design, values) -> dict[str, np.ndarray]:
         from lpt.symmetric import simulate_symmetric

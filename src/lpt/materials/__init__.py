@@ -98,7 +98,23 @@ class SolidElectrolyte(Material):
     electronic_conductivity_S_cm: float | None = None
 
 
-class Liquid(Material):
+class LiTransportPhase(Material):
+    """A phase that carries Li⁺ beside the SSE: a liquid, or the polymer a precursor forms.
+
+    Li⁺ transport (lpt.materials.transport): Li⁺ concentration (0 for a neat ionic
+    liquid), transference number, salt diffusivity at 25 °C, and the VTF law
+    σ = A exp(−B/(T − T0)) where the source gives one (else Arrhenius).
+    """
+
+    li_concentration_mol_L: float | None = None
+    transference_number: float | None = None
+    salt_diffusivity_m2_s: float | None = None
+    vtf_A_S_cm: float | None = None
+    vtf_B_K: float | None = None
+    vtf_T0_K: float | None = None
+
+
+class Liquid(LiTransportPhase):
     kind: Literal["liquid"] = "liquid"
     liquid_class: Literal[
         "carbonate", "ether", "solvate_ionic_liquid", "ionic_liquid", "plastic_crystal",
@@ -125,15 +141,6 @@ class Liquid(Material):
     # chemistry table by volume fraction of the solvent mixture, and the water content
     solvents: dict[str, float] = {}
     water_ppm: float | None = None
-    # Li⁺ transport (lpt.materials.transport): Li⁺ concentration (0 for a neat ionic
-    # liquid), transference number, salt diffusivity at 25 °C, and the VTF law
-    # σ = A exp(−B/(T − T0)) where the source gives one (else Arrhenius above)
-    li_concentration_mol_L: float | None = None
-    transference_number: float | None = None
-    salt_diffusivity_m2_s: float | None = None
-    vtf_A_S_cm: float | None = None
-    vtf_B_K: float | None = None
-    vtf_T0_K: float | None = None
 
 
 class Electrode(Material):
@@ -164,8 +171,9 @@ class Electrode(Material):
         return np.interp(lithiation, x, u)
 
 
-class Reagent(Material):
-    """Additives, polymer precursors and reaction reagents."""
+class Reagent(LiTransportPhase):
+    """Additives, polymer precursors and reaction reagents (a precursor's Li⁺ transport
+    fields describe the polymer it forms)."""
 
     kind: Literal["additive", "precursor", "reagent"]
     role: str = ""
@@ -186,13 +194,6 @@ class Reagent(Material):
     cost_USD_kg: float | None = None
     effects: list[str] = []   # what kind of reagent it is ("polymerizes"); its chemistry is in
                               # lpt.interface.chemistry's reaction table, not here
-    # precursor: Li⁺ transport in the polymer it forms (as for liquids)
-    li_concentration_mol_L: float | None = None
-    transference_number: float | None = None
-    salt_diffusivity_m2_s: float | None = None
-    vtf_A_S_cm: float | None = None
-    vtf_B_K: float | None = None
-    vtf_T0_K: float | None = None
 
 
 _FILES: dict[str, type[Material]] = {
