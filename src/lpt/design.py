@@ -59,6 +59,7 @@ _ELECTROLYTE: dict[str, _Spec] = {
     "fracture_toughness_MPa_m05": (float, (0.01, 20.0), False),
     "electronic_conductivity_S_cm": (float, (0.0, 1e3), False),
     "grain_size_um": (float, (0.01, 1000.0), False),
+    "surface_layer_nm": (float, (0.0, 1000.0), False),
 }
 _ANODE: dict[str, _Spec] = {
     "material": (str, None, True),
@@ -139,6 +140,8 @@ class Electrolyte:
     fracture_toughness_MPa_m05: float | None = None  # K_IC (default: by SSE class)
     electronic_conductivity_S_cm: float | None = None  # default: the knowledge base's (Han et al. 2019)
     grain_size_um: float | None = None               # sets the spacing of Li's contact spots
+    # Li2CO3/LiOH on a Li+/H+-exchanging (garnet) face; 0: cleaned (default: air-handled)
+    surface_layer_nm: float | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class SideInputs:
     cover_cm: np.ndarray              # a layer on the electrode over the solid contacts (pre-formed
     cover_sigma_e_S_cm: np.ndarray    # SEI, designed layer): thickness and electronic conductivity
     contamination: np.ndarray         # garnet Li+/H+-exchange layer present (bool)
+    contamination_cm: np.ndarray      # its thickness (design's surface_layer_nm, else the parameter's)
     therapy: np.ndarray               # the therapy's registry name
     liquid_cm3_cm2: np.ndarray        # liquid (or precursor) volume per area
     open_volume_cm3_cm2: np.ndarray   # interface gap (+ cathode pores) it can fill
@@ -137,10 +138,13 @@ def _dry_side(ctx: SideContext, nums: Mapping[str, np.ndarray]) -> dict[str, Any
             interphase.update(interphase_sigma_S_cm=P.passivating_interphase_conductivity_S_cm,
                               interphase_initial_cm=P.passivating_interphase_thickness_nm * NM_TO_CM)
         pores = nums["cathode.porosity"] * nums["cathode.thickness_um"] * UM_TO_CM
+    layer_nm = nums["electrolyte.surface_layer_nm"]
     return dict(
         hardness_MPa=h, **interphase, cover_cm=0.0, cover_sigma_e_S_cm=0.0,
-        # Li+/H+-exchange layer on the garnet face the Li meets
+        # Li+/H+-exchange layer on the garnet face the Li meets: as the design states it
+        # (0 nm: a cleaned surface), else the air-handled pellet's
         contamination=side == "anode" and "proton_exchange" in sse.sensitivities,
+        contamination_cm=np.where(np.isnan(layer_nm), P.garnet_contamination_thickness_nm, layer_nm) * NM_TO_CM,
         therapy=ctx.interface.therapy, liquid_cm3_cm2=0.0,
         open_volume_cm3_cm2=gap + pores, pore_volume_cm3_cm2=pores, wettability=0.0,
         film_sigma_S_cm=1.0, film_Ea_eV=0.0, transfer_r0_ohm_cm2=0.0,

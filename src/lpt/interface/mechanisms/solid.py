@@ -24,11 +24,12 @@ def interphase(v: SideView) -> np.ndarray:
 
 @mechanism("solid", **_FILM, reference="Sharafi et al., Chem. Mater. 29 (2017) 7961")
 def contamination(v: SideView) -> np.ndarray:
-    """Li2CO3/LiOH from Li⁺/H⁺ exchange on a garnet's surface: t / σ(T)."""
+    """Li2CO3/LiOH from Li⁺/H⁺ exchange on a garnet's surface: t / σ(T), t the design's
+    ``[electrolyte] surface_layer_nm`` (0 for a cleaned surface) or the air-handled default."""
     P = v.parameters
     sigma = (P.garnet_contamination_conductivity_S_cm
              * arrhenius(P.garnet_contamination_activation_energy_eV, v.temperature_K))
-    return np.where(v.inputs.contamination, P.garnet_contamination_thickness_nm * 1e-7 / sigma, 0.0)
+    return np.where(v.inputs.contamination, v.inputs.contamination_cm / sigma, 0.0)
 
 
 @mechanism("solid", **_FILM, reference="review (seed) §3.3: designed interlayers")
