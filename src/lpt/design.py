@@ -48,6 +48,7 @@ _CATHODE: dict[str, _Spec] = {
     "particle_radius_um": (float, (0.01, 50.0), False),
     "sse_particle_radius_um": (float, (0.01, 100.0), False),
     "fabrication_pressure_MPa": (float, (0.0, 2000.0), False),
+    "coating_thickness_nm": (float, (0.0, 1000.0), False),
     "current_collector": (str, None, False),
     "current_collector_thickness_um": (float, (0.0, 100.0), False),
 }
@@ -127,6 +128,8 @@ class Cathode:
     sse_particle_radius_um: float | None = None
     # cold-pressing pressure that formed the cathode|SSE contacts (default: docs/model.md §1.1)
     fabrication_pressure_MPa: float | None = None
+    # a LiNbO3-type coating on the active particles (slows the SSE's oxidation, §3.3)
+    coating_thickness_nm: float = 0.0
     current_collector: str = "Al"
     current_collector_thickness_um: float = 15.0
 

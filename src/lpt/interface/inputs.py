@@ -101,6 +101,9 @@ class Inputs:
     cathode_upper_V: np.ndarray               # the charged cathode's potential (upper cut-off)
     cathode_i0_mA_cm2: np.ndarray
     cathode_i0_Ea_eV: np.ndarray
+    # a sulfide SSE oxidized on the composite's active|SSE contacts (docs/model.md §3.3)
+    sse_oxidation_driving_V: np.ndarray       # mean cathode potential - the SSE's oxidation onset (0: none)
+    cathode_coating_cm: np.ndarray            # coating on the active particles (LiNbO3-type)
     anode: SideInputs
     cathode: SideInputs
 
@@ -238,7 +241,20 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         cathode_upper_V=cath.upper_cutoff_V or cath.average_potential_V,
         cathode_i0_mA_cm2=cath.exchange_current_mA_cm2,
         cathode_i0_Ea_eV=cath.exchange_current_activation_energy_eV,
+        sse_oxidation_driving_V=sse_oxidation_driving_V(sse, cath),
+        cathode_coating_cm=nums["cathode.coating_thickness_nm"] * NM_TO_CM,
     )
+
+
+def sse_oxidation_driving_V(sse, cathode) -> float:
+    """Mean driving voltage of the SSE's oxidation by the cathode (V): the cathode's mean
+    potential over a cycle above the SSE's oxidation onset, for sulfides.  Oxides (garnet,
+    NASICON, perovskite) and polymers are not given this growth: their computed onsets lie
+    below 4 V too, but their oxidation is kinetically negligible at cathode potentials
+    (LLZO stable to ~6 V in practice; the knowledge base's window notes)."""
+    if sse.chemistry != "sulfide":
+        return 0.0
+    return max((cathode.average_potential_V or 0.0) - sse.window_high_V, 0.0)
 
 
 def inputs_from_batch(batch: DesignBatch, untreated: bool = False) -> Inputs:

@@ -29,7 +29,7 @@ from lpt.interface.chemistry.growth import interphase_thickness_cm
 from lpt.interface.cathode_network import reached_fraction, touched_share
 from lpt.interface.inputs import Inputs, SideInputs
 from lpt.interface.mechanisms import Growth, SideView, slot
-from lpt.interface.mechanisms.cathode_oxidation import cei_resistance_ohm_cm2
+from lpt.interface.mechanisms.cathode_oxidation import cei_resistance_ohm_cm2, sse_oxidation_resistance_ohm_cm2
 from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.parameters import parameters
 
@@ -48,6 +48,7 @@ class SideState:
     coverage_retention: np.ndarray   # share of the wetted area a polymer interlayer still covers
     cei_thickness_cm: np.ndarray     # CEI of the oxidized pore liquid on the wetted active surface
     active_lost_fraction: np.ndarray  # active material made inactive under that CEI
+    sse_oxidation_cm: np.ndarray     # the SSE's oxidation layer on the composite's active|SSE contacts
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _initial_side(s: SideInputs, n: int) -> SideState:
         interphase_cm=np.where(covered, grown, s.interphase_initial_cm) * np.ones(n),
         liquid_consumed_cm3_cm2=np.zeros(n), contact_retention=np.ones(n),
         li_consumed_mAh_cm2=np.zeros(n), coverage_retention=np.ones(n),
-        cei_thickness_cm=np.zeros(n), active_lost_fraction=np.zeros(n),
+        cei_thickness_cm=np.zeros(n), active_lost_fraction=np.zeros(n), sse_oxidation_cm=np.zeros(n),
     )
 
 
@@ -217,8 +218,11 @@ def evaluate(x: Inputs, st: State | None = None, temperature_K: np.ndarray | flo
     liquid_vol = np.where(x.cathode.liquid_carries_li, ca.saturation * x.cathode_porosity, 0.0)
     liquid_share = liquid_vol / np.maximum(liquid_vol + x.cathode_sse_fraction, 1e-12)
     cei = cei_resistance_ohm_cm2(x, st, ca.saturation, util) * liquid_share
-    ca = replace(ca, asr_ohm_cm2=ca.constriction_ohm_cm2 + w * net + cei,
-                 components_ohm_cm2={**ca.components_ohm_cm2, "cathode_cei": cei})
+    # the SSE's oxidation layer, for the SSE's share of it
+    sse_share = x.cathode_sse_fraction / np.maximum(liquid_vol + x.cathode_sse_fraction, 1e-12)
+    ox = sse_oxidation_resistance_ohm_cm2(x, st, T, util) * sse_share
+    ca = replace(ca, asr_ohm_cm2=ca.constriction_ohm_cm2 + w * net + cei + ox,
+                 components_ohm_cm2={**ca.components_ohm_cm2, "cathode_cei": cei, "cathode_sse_oxidation": ox})
     r_ct = contact_charge_transfer(x, T)
     ct = r_ct / (x.cathode_active_area_cm2_cm2 * np.maximum(u_net, 1e-9))
     with np.errstate(divide="ignore"):

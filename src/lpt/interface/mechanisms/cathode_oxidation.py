@@ -35,6 +35,7 @@ import numpy as np
 
 from lpt.constants import arrhenius
 from lpt.interface.cathode_network import wetted_area_share
+from lpt.interface.chemistry.growth import interphase_thickness_cm
 from lpt.interface.mechanisms.registry import Growth, SideView, mechanism
 
 
@@ -65,6 +66,33 @@ def cathode_liquid_oxidation(v: SideView) -> Growth:
     return Growth({"cei_thickness_cm": new, "active_lost_fraction": np.maximum(st.active_lost_fraction, lost)},
                   liquid_cm3_cm2=P.liquid_per_film_volume * grown,
                   li_mAh_cm2=P.sei_li_capacity_mAh_cm3 * grown)
+
+
+@mechanism("growth", sides=("cathode",), reference="Zhu, He & Mo, ACS Appl. Mater. Interfaces 7 (2015) 23685; "
+           "Koerver et al., Chem. Mater. 29 (2017) 5574; Zhang et al., ACS Appl. Mater. Interfaces 10 (2018) 22226")
+def sse_oxidation(v: SideView) -> Growth:
+    """The sulfide SSE oxidized by the cathode on the composite's active|SSE contacts:
+    Wagner growth (eq. W) of a Li-poor layer driven by the cathode's mean potential above
+    the SSE's onset, electron-limited behind a coating on the particles.  Its Li⁺ goes
+    into the cell's electrolyte, not into the Li metal."""
+    P, x = v.parameters, v.x
+    g = arrhenius(P.interphase_activation_energy_eV, v.temperature_K)
+    new = interphase_thickness_cm(v.state.sse_oxidation_cm, P.sse_oxidation_ambipolar_S_cm * g,
+                                  P.sse_oxidation_molar_volume_cm3_mol, x.sse_oxidation_driving_V, v.dt_h,
+                                  x.cathode_coating_cm, P.cathode_coating_electronic_conductivity_S_cm * g)
+    return Growth({"sse_oxidation_cm": new})
+
+
+def sse_oxidation_resistance_ohm_cm2(x, st, temperature_K, utilization) -> np.ndarray:
+    """The SSE's oxidation layer in series for the current entering the connected particles
+    through the SSE, per geometric area: ``L / (σ_ox a_s u)`` (on the same active surface
+    as the particles' charge transfer)."""
+    from lpt.parameters import parameters
+
+    P = parameters()
+    sigma = P.sse_oxidation_conductivity_S_cm * arrhenius(P.interphase_activation_energy_eV, temperature_K)
+    area = x.cathode_active_area_cm2_cm2 * np.maximum(utilization, 1e-9)
+    return np.where(area > 0, st.cathode.sse_oxidation_cm / sigma / np.maximum(area, 1e-300), 0.0)
 
 
 def cei_resistance_ohm_cm2(x, st, saturation, utilization) -> np.ndarray:
