@@ -46,8 +46,10 @@ def sse_li_passivating(ctx: ScreeningContext) -> list[Finding]:
     sse, anode = ctx.sse, ctx.anode
     if not _anode_interphase_is(ctx, "passivating") or ctx.anode_side.separates:
         return []
+    # the onset the engine used: the SSE's window, or the salt's for a polymer (PEO-LiTFSI)
+    onset_V = ctx.anode_interphase.driving_V + (0.0 if anode.id == "Li" else anode.average_potential_V)
     return [ctx.finding("SSE_LI_PASSIVATING", "SSE|anode", "info",
-                        f"{sse.id} is reduced by {anode.id} below {sse.window_low_V:.2f} V, but the products "
+                        f"{sse.id} is reduced by {anode.id} below {onset_V:.2f} V, but the products "
                         f"are electronic insulators and the interphase stops growing after a few nm.")]
 
 

@@ -47,12 +47,15 @@ class Polymerization(Therapy):
         if ctx.is_li:
             # the polymer holds a Li salt (LiTFSI in the common recipes); its SEI on Li is
             # the salt's, under the polymer's wetted area only: solid contacts keep the
-            # SSE's own interphase
-            from lpt.interface.chemistry import composition, sei_growth
+            # SSE's own interphase.  It thickens at open circuit as the measured Li|PEO-LiTFSI
+            # interphase does (docs/model.md §1.6, eq. OC), without consuming the polymer.
+            from lpt.interface.chemistry import composition, polymer_sei_growth_ohm2_cm4_h, sei_growth
 
             g = sei_growth(composition("polymer electrolyte", salt_anion="TFSI", salt_mol_L=1.0,
                                        solvents_volume={"DOL": 1.0}))
             row["sei_r0_ohm_cm2"] = g.resistance0_ohm_cm2
+            row["sei_growth_ohm2_cm4_h"] = polymer_sei_growth_ohm2_cm4_h()
+            row["sei_li_mAh_cm3"] = g.li_capacity_mAh_cm3
         return row
 
     def deposit(self, ctx: SideContext) -> dict[str, Any]:

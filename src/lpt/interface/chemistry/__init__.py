@@ -10,7 +10,8 @@ made of, how they conduct and grow (docs/model.md §1.6; data with references in
 from __future__ import annotations
 
 from lpt.interface.chemistry.growth import (
-    Growth, coulombic_efficiency, electrode_interphase, sei_growth, sse_interphase, wagner_rate_cm2_h,
+    Growth, coulombic_efficiency, electrode_interphase, polymer_sei_growth_ohm2_cm4_h, sei_growth, sse_interphase,
+    wagner_rate_cm2_h,
 )
 from lpt.interface.chemistry.inventory import (
     Composition, Interphase, composition, liquid_composition, makes_hf, oxidation_interphase,
@@ -22,6 +23,6 @@ from lpt.interface.chemistry.surfaces import slei_films
 __all__ = [
     "Composition", "Growth", "Interphase", "LayerProperties", "bruggeman_S_cm", "composition",
     "coulombic_efficiency", "electrode_interphase", "layer_properties", "liquid_composition", "makes_hf", "oxidation_interphase",
-    "reduction_interphase", "scavenges_protons", "sei_growth", "slei_films", "solvation_shell",
+    "polymer_sei_growth_ohm2_cm4_h", "reduction_interphase", "scavenges_protons", "sei_growth", "slei_films", "solvation_shell",
     "solvent_classes", "sse_interphase", "wagner_rate_cm2_h",
 ]

@@ -37,10 +37,10 @@ import numpy as np
 from dataclasses import dataclass
 
 from lpt import overrides
-from lpt.constants import F_C_MOL, SECONDS_PER_HOUR
+from lpt.constants import F_C_MOL, SECONDS_PER_HOUR, ZERO_CELSIUS_K, arrhenius
 from lpt.interface.chemistry.inventory import Composition, Interphase, reduction_interphase
 from lpt.interface.chemistry.properties import MAH_PER_MOL, LayerProperties, layer_properties, series
-from lpt.interface.chemistry.tables import cited, reactants, species
+from lpt.interface.chemistry.tables import cited, entry, reactants, species
 from lpt.parameters import parameters
 
 LI_METAL_MAH_CM3 = 3861.0 * 0.534   # Li: 3861 mAh/g × 0.534 g/cm³
@@ -172,16 +172,26 @@ def sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: floa
 def _sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: float,
                     _overridden: tuple) -> Growth | None:
     rec = reactants()["sse"].get(sse_id)
-    if rec is None or window_low_V <= electrode_potential_V:
+    onset_V = window_low_V if rec is None else reduction_onset_V(rec, window_low_V)
+    if rec is None or onset_V <= electrode_potential_V:
         return None
     where = f"reactants.toml [sse.{sse_id}]"
     products = _without_unformed_metals(rec["products"], electrode_potential_V)
     lay = layer_properties(f"{sse_id}|Li interphase", products, float(rec["electrons"]))
-    E = window_low_V - electrode_potential_V
+    E = onset_V - electrode_potential_V
     vm = lay.molar_volume_cm3_per_mol_li
     sig_i, sig_e = lay.ionic_conductivity_S_cm, lay.electronic_conductivity_S_cm
     measured = "growth_charge_mAh_cm2" in rec and electrode_potential_V == 0.0
-    if measured:
+    aged = "open_circuit_resistance_ohm_cm2" in rec and electrode_potential_V == 0.0
+    if aged and not measured:
+        # one measured (t, R) point at open circuit: R² = 2 k_R t at its temperature; with
+        # σ_i and σ_amb sharing the interphase's activation energy, k_R = k / σ_i² scales as
+        # 1/g(T), so the 25 °C value is k_R(T) g(T) (docs/model.md §1.6, eq. OC)
+        k_R = open_circuit_growth_ohm2_cm4_h(rec, where)
+        k = k_R * sig_i * sig_i
+        amb = k / SECONDS_PER_HOUR * F_C_MOL / (vm * E)
+        sig_e = amb * sig_i / (sig_i - amb) if sig_i > amb * (1 + 1e-9) else math.inf
+    elif measured:
         q = cited(rec, "growth_charge_mAh_cm2", where)
         hours = float(rec["growth_charge_mAh_cm2"]["hours"])
         L = q / MAH_PER_MOL * vm
@@ -196,6 +206,42 @@ def _sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: flo
     P = parameters()
     L0 = math.sqrt((P.sei_tunnelling_thickness_nm * 1e-7) ** 2 + 2.0 * k * P.mci_assembly_hours)
     return Growth(lay, sig_i, sig_e, k, E, L0, lay.li_capacity_mAh_cm3)
+
+
+def reduction_onset_V(rec: dict, window_low_V: float) -> float:
+    """The voltage (vs Li) below which Li reduces the SSE: its window's lower end, or, for a
+    polymer whose own window reaches 0 V, the reduction onset of the salt's anion it holds
+    (``reduced_by_anion``; the interphase is the salt's)."""
+    anion = rec.get("reduced_by_anion")
+    if anion is None:
+        return window_low_V
+    red = entry("anion", anion)["reduction"]
+    return max(window_low_V, red.onset_V if red is not None else window_low_V)
+
+
+def open_circuit_growth_ohm2_cm4_h(rec: dict, where: str) -> float:
+    """k_R of R² = R0² + 2 k_R t at 25 °C from one measured interphase resistance R after
+    t hours at open circuit at temperature T: k_R(25 °C) = R² / (2 t) · g(T), with
+    g = arrhenius(interphase_activation_energy_eV, T) (eq. OC of docs/model.md §1.6)."""
+    point = rec["open_circuit_resistance_ohm_cm2"]
+    r = cited(rec, "open_circuit_resistance_ohm_cm2", where)
+    hours = float(point["hours"])
+    T_K = float(point["temperature_C"]) + ZERO_CELSIUS_K
+    g = float(arrhenius(parameters().interphase_activation_energy_eV, T_K))
+    return r * r / (2.0 * hours) * g
+
+
+# the polymer electrolyte whose measured open-circuit ageing on Li stands for an ether-based
+# polymer holding LiTFSI (an in-situ polymerized interlayer)
+POLYMER_ON_LI = "PEO-LiTFSI"
+
+
+def polymer_sei_growth_ohm2_cm4_h() -> float:
+    """Growth constant of the SEI under a LiTFSI-holding ether polymer on Li at 25 °C, in the
+    form the interface model's SEI law integrates (r² += k g(T) Δt, so k = 2 k_R): the
+    measured Li|PEO-LiTFSI ageing (eq. OC).  It does not consume the polymer."""
+    rec = reactants()["sse"][POLYMER_ON_LI]
+    return 2.0 * open_circuit_growth_ohm2_cm4_h(rec, f"reactants.toml [sse.{POLYMER_ON_LI}]")
 
 
 def electrode_interphase(sse, electrode) -> Growth | None:

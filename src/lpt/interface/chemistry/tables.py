@@ -150,7 +150,7 @@ def reactants() -> dict[str, dict[str, dict[str, Any]]]:
 # the cited fields the engine reads through :func:`cited`, i.e. the ones a user's value
 # changes (additive amounts are a recipe's quantity, not a model parameter)
 MODEL_FIELDS = ("ionic_conductivity_S_cm", "electronic_conductivity_S_cm", "growth_ohm2_cm4_h", "film_thickness_nm",
-                "growth_charge_mAh_cm2", "resistance_growth_ohm2_cm4_h")
+                "growth_charge_mAh_cm2", "resistance_growth_ohm2_cm4_h", "open_circuit_resistance_ohm_cm2")
 
 
 def cited_numbers() -> list[tuple[str, float, str, str, str]]:

@@ -27,15 +27,18 @@ def slei_growth(v: SideView) -> Growth:
     return Growth({"transfer_r2": r2}, film_cm=_film_cm(st.transfer_r2, r2, v))
 
 
-@mechanism("growth", reference="Peled & Menkin, J. Electrochem. Soc. 164 (2017) A1703")
+@mechanism("growth", reference="Peled & Menkin, J. Electrochem. Soc. 164 (2017) A1703; Li|PEO-LiTFSI: "
+           "Li et al., J. Power Sources 94 (2001) 201")
 def sei_growth(v: SideView) -> Growth:
-    """The Li|liquid SEI thickens parabolically; it stores Li taken from the metal."""
+    """The SEI on Li under a liquid or an in-situ polymer thickens parabolically; it stores Li
+    taken from the metal.  A liquid's SEI consumes the liquid; a polymer's (from its salt)
+    does not take measurable polymer volume."""
     s, st = v.inputs, v.state
     g = arrhenius(v.parameters.interphase_activation_energy_eV, v.temperature_K)
-    k = np.where(v.wet & s.consumes & s.is_li, s.sei_growth_ohm2_cm4_h * g, 0.0)
+    k = np.where(v.wet & s.is_li, s.sei_growth_ohm2_cm4_h * g, 0.0)
     r2 = st.sei_r2 + k * v.dt_h
     film = _film_cm(st.sei_r2, r2, v)
-    return Growth({"sei_r2": r2}, film_cm=film, li_film_cm=film)
+    return Growth({"sei_r2": r2}, film_cm=np.where(s.consumes, film, 0.0), li_film_cm=film)
 
 
 @mechanism("growth", reference="Fang et al., Nature 572 (2019) 511 (SEI Li⁺ vs dead Li per cycle); "
