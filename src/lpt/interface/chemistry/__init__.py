@@ -14,7 +14,7 @@ from lpt.interface.chemistry.growth import (
     wagner_rate_cm2_h,
 )
 from lpt.interface.chemistry.inventory import (
-    Composition, Interphase, composition, liquid_composition, makes_hf, oxidation_interphase,
+    Composition, Interphase, composition, free_anion_fraction, liquid_composition, makes_hf, oxidation_interphase,
     reduction_interphase, scavenges_protons, solvation_shell, solvent_classes,
 )
 from lpt.interface.chemistry.properties import LayerProperties, bruggeman_S_cm, layer_properties
@@ -22,7 +22,8 @@ from lpt.interface.chemistry.surfaces import slei_films
 
 __all__ = [
     "Composition", "Growth", "Interphase", "LayerProperties", "bruggeman_S_cm", "composition",
-    "coulombic_efficiency", "electrode_interphase", "layer_properties", "liquid_composition", "makes_hf", "oxidation_interphase",
-    "polymer_sei_growth_ohm2_cm4_h", "reduction_interphase", "scavenges_protons", "sei_growth", "slei_films", "solvation_shell",
+    "coulombic_efficiency", "electrode_interphase", "free_anion_fraction", "layer_properties", "liquid_composition",
+    "makes_hf", "oxidation_interphase", "polymer_sei_growth_ohm2_cm4_h", "reduction_interphase", "scavenges_protons",
+    "sei_growth", "slei_films", "solvation_shell",
     "solvent_classes", "sse_interphase", "wagner_rate_cm2_h",
 ]

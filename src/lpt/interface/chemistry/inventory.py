@@ -160,6 +160,19 @@ def solvation_shell(c: Composition) -> dict[tuple[str, str], float]:
     return out
 
 
+def free_anion_fraction(c: Composition) -> dict[str, float]:
+    """Share of each anion outside every Li⁺ shell — what the Raman band of the free anion
+    measures (FSI⁻ S–N–S near 720 cm⁻¹).
+
+    The shell holds ``N c_Li p_a`` anion contacts per litre (eq. S, docs/model.md §1.6);
+    each bound anion is counted once (a contact ion pair), so the fraction is
+    ``1 − N c_Li p_a / c_a``, floored at 0 where anions must bridge Li⁺ (aggregates:
+    high-concentration and localized high-concentration electrolytes)."""
+    shell = solvation_shell(c)
+    return {a: max(0.0, 1.0 - SOLVATION_NUMBER * c.li_mol_L * shell.get(("anion", a), 0.0) / n) if n > 0 else 0.0
+            for a, n in c.anions.items()}
+
+
 @dataclass(frozen=True)
 class Interphase:
     """The layers a liquid (or an SSE) forms on a surface, inner first."""
