@@ -109,7 +109,7 @@ def li_terms(x, st, temperature_K: np.ndarray) -> LiSideTerms:
     v = SideView(x, "anode", x.anode, st.anode, temperature_K)
     t = li_side_terms(v)
     sigma = x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, temperature_K)
-    supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K, x.li_spot_spacing_cm)
+    supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K)
     ones = np.ones_like(temperature_K)
     full = spot_radius_cm(v, ones)             # Li: spacing / sqrt(pi); a = full · sqrt(phi)
     return LiSideTerms(v, t["as_assembled"], t["r_solid"], t["r_liquid"], t["wet"], t["charge_transfer"],

@@ -54,20 +54,20 @@ def creep_factor(temperature_K: np.ndarray) -> np.ndarray:
     return arrhenius(q_ev, temperature_K)
 
 
-def li_supply_mA_cm2(pressure_MPa: np.ndarray, temperature_K: np.ndarray,
-                     spot_spacing_cm: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def li_supply_mA_cm2(pressure_MPa: np.ndarray, temperature_K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Li the bulk metal brings to the stripped contacts, as a current density:
     (vacancy diffusion + creep, creep alone).
 
-    Vacancy diffusion feeds each contact spot of radius a from the half-space behind it,
-    4 D Δc a per spot (a disk sink); with n = φ/(π a²) spots per area the supply per area is
-    4 F D Δc φ / (π a) ∝ D/a. At a given contact fraction a scales with the spots' spacing,
-    so the diffusion supply measured at the reference spacing scales as s_ref / s
-    (``spot_spacing_cm``; None: the reference spacing)."""
+    The vacancies that stripping leaves at the contact spots diffuse into the Li and are
+    annihilated at its own sinks (grain boundaries, dislocations: Yoon, Sulaimon & Siegel
+    2023). The diffusion resistance per geometric area is the path to those sinks, L_Li,
+    in series with the spreading from the spots into the Li, ``π a / (4 φ)`` (a disk sink
+    draws 4 D Δc a; φ/(π a²) spots per area), about half the spots' spacing s. With L_Li
+    (Li's grains: hundreds of µm) far beyond s (the SSE's grains or roughness, ≤ 40 µm) the
+    spreading term is a small correction: the supply is the Li's own, measured ``i_vac``
+    (Krauskopf et al. 2019), whatever the SSE's grain size (docs/model.md eq. 11a)."""
     P = parameters()
     diffusion = P.void_limit_current_mA_cm2 * arrhenius(P.li_self_diffusion_activation_energy_eV, temperature_K)
-    if spot_spacing_cm is not None:
-        diffusion = diffusion * (P.li_contact_spot_spacing_um * CM_PER_UM) / np.asarray(spot_spacing_cm, float)
     creep = P.void_limit_current_mA_cm2 * np.asarray(pressure_MPa, float) / P.void_pressure_MPa * creep_factor(temperature_K)
     return diffusion + creep, creep
 
@@ -191,7 +191,7 @@ def voids(v: SideView) -> Growth:
     strip_h = np.where(s.li_metal & (i > 0), np.asarray(v.strip_mAh_cm2, float) / np.maximum(i, 1e-12), 0.0)
     strip_h = np.minimum(strip_h, v.dt_h)
     t = li_side_terms(v)
-    supply, creep = li_supply_mA_cm2(v.x.pressure_MPa, v.temperature_K, v.x.li_spot_spacing_cm)
+    supply, creep = li_supply_mA_cm2(v.x.pressure_MPa, v.temperature_K)
     rho = evolve_retention(v.state.contact_retention, strip_h=strip_h, recover_h=np.where(s.li_metal, v.dt_h - strip_h, 0.0),
                            current_mA_cm2=i, as_assembled=t["as_assembled"],
                            ratio=liquid_ratio(t["r_solid"], t["r_liquid"]), wet=t["wet"],
