@@ -4,6 +4,7 @@ say what the papers did, and carry the papers' numbers in a consistent vocabular
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -128,8 +129,15 @@ def test_untreated_removes_every_therapy_and_nothing_else(name):
     u = d.untreated()
     for side in ("anode", "cathode"):
         kept = d.interfaces[side]
-        # a baseline treatment (in both arms of the paper's comparison) stays, the rest goes
-        assert u.interfaces[side] == (kept if kept.baseline else Interface())
+        # a baseline treatment (in both arms of the paper's comparison) stays; an interface
+        # whose comparison is its additive keeps the rest; the rest goes
+        if kept.baseline:
+            expected = kept
+        elif kept.compared == "additive":
+            expected = replace(kept, additive=None, compared="therapy")
+        else:
+            expected = Interface()
+        assert u.interfaces[side] == expected
     assert any(not i.baseline and i.treated for i in d.interfaces.values())  # something is removed
     assert (u.cathode, u.electrolyte, u.anode, u.area_cm2, u.temperature_C, u.stack_pressure_MPa) == (
         d.cathode, d.electrolyte, d.anode, d.area_cm2, d.temperature_C, d.stack_pressure_MPa)
@@ -140,6 +148,18 @@ def test_untreated_removes_every_therapy_and_nothing_else(name):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_other_examples_load(path):
     assert load_design(path).name
+
+
+def test_compared_additive_needs_an_additive_and_names_what_is_allowed(tmp_path):
+    base = (ROOT / "examples" / "table1" / "llzo_nbuli_lfp.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(base.replace('compared = "additive"', 'compared = "liquid"', 1))
+    with pytest.raises(LptError, match=r"interfaces.anode.compared' = 'liquid' is not allowed; allowed: therapy, additive"):
+        load_design(bad)
+    lone = tmp_path / "lone.toml"
+    lone.write_text(base.replace('additive = "nBuLi"\ncompared', 'compared', 1))
+    with pytest.raises(LptError, match=r"compared' = 'additive' needs 'interfaces.anode.additive'"):
+        load_design(lone)
 
 
 def test_baseline_is_true_or_false_and_only_for_a_therapy(tmp_path):

@@ -77,7 +77,10 @@ _INTERFACE: dict[str, _Spec] = {
     "reagent": (str, None, False),
     "thickness_nm": (float, (0.1, 1e5), False),
     "baseline": (bool, None, False),
+    "compared": (str, None, False),
 }
+# what a treated/untreated comparison takes away from an interface (Design.untreated)
+COMPARED = ("therapy", "additive")
 _CYCLING: dict[str, _Spec] = {
     "protocol": (str, None, False),
     "cycles": (int, (1, 100000), False),
@@ -165,6 +168,7 @@ class Interface:
     reagent: str | None = None
     thickness_nm: float = 0.0
     baseline: bool = False  # kept in the "untreated" arm too (see Design.untreated)
+    compared: str = "therapy"  # "additive": the untreated arm keeps the therapy, not the additive
 
     @property
     def treated(self) -> bool:
@@ -219,9 +223,15 @@ class Design:
 
         An interface marked ``baseline = true`` keeps its treatment: it belongs to the cell
         in both arms of the comparison (the paper compares the therapy on the other side).
+        One marked ``compared = "additive"`` keeps its therapy and loses its additive: the
+        paper's control is the same liquid without the additive (e.g. LP30 without n-BuLi).
         """
         def strip(iface: Interface) -> Interface:
-            return iface if iface.baseline else Interface()
+            if iface.baseline:
+                return iface
+            if iface.compared == "additive":
+                return replace(iface, additive=None, compared="therapy")
+            return Interface()
 
         counter = None if self.counter_interface is None else strip(self.counter_interface)
         return replace(self, anode_interface=strip(self.anode_interface),
@@ -314,6 +324,13 @@ def _parse_interface(raw: Any, side: str, src: str, where: str | None = None) ->
             f"{src}: field '{where}.initiation' = '{vals['initiation']}' is not an initiation"
             f"{did_you_mean(vals['initiation'], INITIATIONS)}; allowed: {', '.join(INITIATIONS)}."
         )
+    compared = vals.get("compared", "therapy")
+    if compared not in COMPARED:
+        raise LptError(f"{src}: field '{where}.compared' = '{compared}' is not allowed; allowed: "
+                       f"{', '.join(COMPARED)} (what the untreated arm takes away).")
+    if compared == "additive" and ("additive" not in vals or vals.get("baseline")):
+        raise LptError(f"{src}: field '{where}.compared' = 'additive' needs '{where}.additive' and no"
+                       f" '{where}.baseline' (the untreated arm is this interface without its additive).")
     return Interface(**vals)
 
 

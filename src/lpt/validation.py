@@ -42,7 +42,6 @@ STABLE_GROWTH_FACTOR = 2.0   # "nearly constant resistance": less than doubled
 
 # docs/model.md §5: the two rows a parameter was calibrated on
 CALIBRATION = {
-    ("llzo_nbuli_lfp", "untreated_anode_asr_ohm_cm2"),
     ("latp_carbonate_lfp", "treated_interface_resistance_ohm"),
     ("latp_carbonate_lfp", "untreated_interface_resistance_ohm"),
     # LSPS|Li interphase resistance growth (chemistry reactants.toml [sse.LSPS]) was set on it

@@ -26,7 +26,7 @@ class Polymerization(Therapy):
     name = "polymerization"
     summary = "a monomer wets the interface and is polymerized in place"
     required_keys = frozenset({"precursor", "loading_uL_cm2"})
-    allowed_keys = frozenset({"initiation", "liquid", "additive", "baseline"})
+    allowed_keys = frozenset({"initiation", "liquid", "additive", "baseline", "compared"})
     liquid_touches = True
 
     def side_inputs(self, ctx: SideContext) -> dict[str, Any]:

@@ -17,7 +17,7 @@ class Wetting(Therapy):
     name = "wetting"
     summary = "a liquid electrolyte wets the interface"
     required_keys = frozenset({"liquid", "loading_uL_cm2"})
-    allowed_keys = frozenset({"additive", "baseline"})
+    allowed_keys = frozenset({"additive", "baseline", "compared"})
     liquid_touches = True
     consumed = True
     liquid_effects = True
