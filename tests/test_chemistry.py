@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from lpt import materials
+from lpt.errors import LptError
 from lpt.interface.chemistry import (
     bruggeman_S_cm, composition, coulombic_efficiency, free_anion_fraction, liquid_composition, reduction_interphase,
     sei_growth, slei_films, solvation_shell, sse_interphase,
@@ -152,7 +153,18 @@ def test_an_electron_conducting_interphase_keeps_growing_and_an_insulating_one_s
     assert lgps.kind == "mixed_conducting" and lps.kind == "passivating"
     grown = lambda g: math.sqrt(g.initial_cm ** 2 + 2 * g.rate_cm2_h * 1000.0)  # noqa: E731
     assert grown(lgps) > 1e-4 > grown(lps)
-    assert sse_interphase("LLZO", 0.05) is None  # garnets are not reduced (no table entry)
+    # a garnet is reduced only at 0.05 V into an insulating tetragonal-like layer that stops
+    # at a few unit cells (Ma et al. 2016): passivating, ~10 nm after 1000 h
+    llzo = sse_interphase("LLZO", 0.05)
+    assert llzo.kind == "passivating" and grown(llzo) < 20e-7
+    # on an alloy anode above its window nothing forms
+    assert sse_interphase("LLZO", 0.05, electrode_potential_V=0.62) is None
+
+
+def test_an_sse_the_anode_reduces_without_a_reactants_entry_is_refused_in_one_sentence():
+    with pytest.raises(LptError, match=r"reactants.toml has no \[sse.NEWSSE\] entry.*window_low_V \(1.2 V\)"):
+        sse_interphase("NEWSSE", 1.2)
+    assert sse_interphase("NEWSSE", 0.0) is None  # not reduced: nothing to say
 
 
 def test_lgps_interphase_reproduces_the_coulometric_growth_it_was_derived_from():

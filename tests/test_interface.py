@@ -296,8 +296,9 @@ def test_li_and_liquid_consumed_by_the_sei_are_the_same_film():
     assert film_from_li > 0
     assert film_from_liquid == pytest.approx(film_from_li, rel=1e-12)
     # and a dry interface or a polymer consumes no Li this way
+    # (a dry garnet's own interphase is self-limiting: a few nm, < 1 nAh cm-2 of Li in 10 h)
     dry = build_inputs([make(sse="LLZO")])
-    assert advance(dry, initial_state(dry), 10.0, strip_mAh_cm2=1.0).anode.li_consumed_mAh_cm2[0] == 0.0
+    assert advance(dry, initial_state(dry), 10.0, strip_mAh_cm2=1.0).anode.li_consumed_mAh_cm2[0] < 1e-6
 
 
 def _pressed(design, fabrication_MPa, stack_MPa):

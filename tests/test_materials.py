@@ -208,7 +208,10 @@ def test_garnets_are_kinetically_stable_but_exchange_protons():
     """Fact: garnets resist Li but swap Li+ for H+ with trace water (Xu 2017)."""
     for mid in ("LLZO", "LLZTO", "Ga-LLZO", "Al-LLZO"):
         garnet = get(mid)
-        assert garnet.family == "garnet" and electrode_interphase(garnet, get("Li")) is None, mid
+        # Li reduces a garnet only to a tetragonal-like interphase of a few unit cells that
+        # stops growing (Ma et al., Nano Lett. 16 (2016) 7030)
+        ip = electrode_interphase(garnet, get("Li"))
+        assert garnet.family == "garnet" and ip.kind == "passivating" and ip.initial_cm < 10e-7, mid
         assert {"proton_exchange", "moisture"} <= set(garnet.sensitivities), mid
 
 

@@ -85,13 +85,15 @@ def test_zero_current_gives_zero_overpotential_and_rests_are_at_zero_volts():
 
 
 def test_equal_sides_give_a_symmetric_voltage_and_unequal_sides_do_not():
-    # on a garnet nothing grows with time (LLZO is not reduced by Li), so the plating and
-    # stripping halves of equal sides mirror each other exactly; on Li6PS5Cl the
-    # interphase thickens with time as sqrt(t) (Aktekin 2023), so the later half is larger
+    # on a garnet only a self-limited interphase of a few nm forms (Ma et al. 2016: it
+    # stops at ~5 unit cells; electronically insulating, it grows by < 0.1 pm in an hour),
+    # so the plating and stripping halves of equal sides mirror each other to 1e-4; on
+    # Li6PS5Cl the interphase thickens with time as sqrt(t) (Aktekin 2023), so the later
+    # half is larger
     r = simulate_symmetric([sym(sse="LLZO")], ONE_HOUR, 2)
     v = np.asarray(r.design_record(0)["voltage_V"])
     plate, strip = v[v < 0], v[v > 0]
-    assert plate.min() == pytest.approx(-strip.max(), rel=1e-12)
+    assert plate.min() == pytest.approx(-strip.max(), rel=1e-4)
     gel = {"therapy": "polymerization", "precursor": "DOL-ring-opening", "loading_uL_cm2": 1.0}
     lop = simulate_symmetric([sym(anode=gel, counter={"therapy": "none"})], ONE_HOUR, 2)
     assert lop.asr_working_ohm_cm2[0, 0] != pytest.approx(lop.asr_counter_ohm_cm2[0, 0], rel=1e-3)

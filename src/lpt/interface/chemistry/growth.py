@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from lpt import overrides
 from lpt.constants import F_C_MOL, SECONDS_PER_HOUR, ZERO_CELSIUS_K, arrhenius
+from lpt.errors import LptError
 from lpt.interface.chemistry.inventory import Composition, Interphase, reduction_interphase
 from lpt.interface.chemistry.properties import MAH_PER_MOL, LayerProperties, layer_properties, series
 from lpt.interface.chemistry.tables import cited, entry, reactants, species
@@ -172,8 +173,16 @@ def sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: floa
 def _sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: float,
                     _overridden: tuple) -> Growth | None:
     rec = reactants()["sse"].get(sse_id)
-    onset_V = window_low_V if rec is None else reduction_onset_V(rec, window_low_V)
-    if rec is None or onset_V <= electrode_potential_V:
+    if rec is None:
+        if window_low_V > electrode_potential_V:
+            raise LptError(
+                f"reactants.toml has no [sse.{sse_id}] entry, but the SSE's window_low_V ({window_low_V:g} V)"
+                f" lies above the electrode's {electrode_potential_V:g} V: the chemistry engine cannot say what"
+                f" the electrode forms on it; add its reduction products and source to"
+                f" src/lpt/interface/chemistry/data/reactants.toml (a [sse.{sse_id}] table).")
+        return None
+    onset_V = reduction_onset_V(rec, window_low_V)
+    if onset_V <= electrode_potential_V:
         return None
     where = f"reactants.toml [sse.{sse_id}]"
     products = _without_unformed_metals(rec["products"], electrode_potential_V)
