@@ -43,10 +43,11 @@ def test_high_frequency_plateau_is_the_bulk(path):
     c = stack_circuit(d)
     bulk = [a for a in c.arcs() if a.group == "bulk"]
     tau_b = max(a.tau_s for a in bulk)
-    # arcs of negligible resistance (an interphase held to nm behind an insulating layer)
-    # have no plateau of their own before them
+    # arcs of negligible resistance (an interphase held to nm behind an insulating layer, a
+    # garnet's few-nm tetragonal layer) have no plateau of their own before them: below 1 %
+    # of the plateau they move it by < 1 %, inside the 5 % asserted
     others = [a.tau_s for a in c.arcs() if a.group != "bulk" and a.tau_s > 0
-              and a.resistance_ohm > 1e-3 * c.high_frequency_resistance_ohm()]
+              and a.resistance_ohm > 1e-2 * c.high_frequency_resistance_ohm()]
     f = 1.0 / (2 * np.pi * np.sqrt(tau_b * min(others)))
     z = c.impedance([f], diffusion=False)[0]
     # a liquid gap is ohmic up to GHz, so it adds to the plateau, at most its own
