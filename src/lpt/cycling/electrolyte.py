@@ -238,6 +238,18 @@ class FloatLiquid:
         value, lowest, slope, d_lowest = overpotential_V(self.grid, a, np.asarray(self.q), self.conc, rate=rate)
         return float(value), float(slope) * self.k, float(lowest), float(d_lowest) * self.k
 
+    def overpotentials_at(self, times: np.ndarray) -> np.ndarray:
+        """The overpotential at several times in one NumPy pass (a step's energy samples;
+        after a capacity cliff the steps are too short for the liquid to settle)."""
+        tau = self.k * np.asarray(times, float)
+        out = np.full(tau.shape, self.steady[0])
+        with np.errstate(invalid="ignore"):
+            live = ~(self.mu1 * tau < -40.0)
+        if live.any():
+            a = self.a_inf + np.exp(np.multiply.outer(tau[live], self.grid.mu)) * self.gap
+            out[live], _ = overpotential_V(self.grid, a, np.full(int(live.sum()), self.q), self.conc)
+        return out
+
     def at(self, t: float) -> tuple[float, float, float, float]:
         """Overpotential, its time derivative, the lowest c/c₀ and its time derivative."""
         tau = self.k * t

@@ -35,7 +35,9 @@ from lpt.interface.model import Result, interfacial_resistance, interphase_spans
 VOLTAGE_TOLERANCE_V = 1e-3
 # Utilization and the liquid left scale the capacity directly: a relative tolerance.
 RELATIVE_TOLERANCE = 0.002
-# Values between updates are extrapolated linearly from the last two updates.
+# Values between updates are extrapolated linearly from the last two updates, and handed
+# over when they have moved by half a tolerance (a step of 0.5 mV or 0.1 %).
+HANDED_STEP = 0.5
 PREDICTED = ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "asr_bulk_ohm_cm2", "utilization",
              "liquid_remaining_fraction")
 
@@ -93,16 +95,34 @@ class InterfaceModelHook:
         out["liquid_remaining_fraction"] = np.minimum(out["liquid_remaining_fraction"], 1.0)
         return out
 
+    def _miss(self, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> np.ndarray:
+        """How far values ``a`` are from ``b``, in tolerances: the ASRs' sum as the cell
+        voltage it shifts, each value relatively (the largest of these)."""
+        miss = 1e-3 * np.abs(self._i) * sum(np.abs(a[k] - b[k]) for k in PREDICTED[:3]) / self.voltage_tolerance_V
+        for key in PREDICTED:
+            rel = np.abs(a[key] - b[key]) / np.maximum(np.abs(a[key]), 1e-12)
+            miss = np.maximum(miss, rel / self.tolerance)
+        return miss
+
+    def _handed(self, cycle: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """What to hand over between updates: the prediction where it has moved from the
+        values last handed by half a tolerance, those values elsewhere (so that the cycling
+        model recomputes its coefficients only every few cycles where they change slowly)."""
+        predicted = self._predicted(cycle)
+        moved = self._miss(predicted, self._record) >= HANDED_STEP
+        return moved, {k: np.where(moved, predicted[k], self._record[k]) for k in PREDICTED}
+
     def __call__(self, *, cycle: int, charge_passed_mAh_cm2: np.ndarray, time_h: np.ndarray,
                  current_density_mA_cm2: np.ndarray, temperature_K: np.ndarray) -> dict:
         x = self.inputs
         changed = (current_density_mA_cm2 != self._i) | (temperature_K != self._T)
         due = (cycle >= self._next) | changed
         if self._record is not None and not due.any():
-            record = {**self._record, **self._predicted(cycle)}
-            self._record = record
-            self.history.append(record)
-            return record
+            moved, predicted = self._handed(cycle)
+            if moved.any():
+                self._record = {**self._record, **predicted}
+            self.history.append(self._record)  # the same object while nothing moved: the
+            return self._record                # cycling model reuses its step coefficients
         # Li stripped since the last update: half of the charge passed both ways
         dq = np.maximum(charge_passed_mAh_cm2 - self._last_q, 0.0)
         dt = np.maximum(time_h - self._last_t, 0.0)
@@ -142,13 +162,12 @@ class InterfaceModelHook:
             stride = np.ones(x.n)
             slope = {k: np.zeros(x.n) for k in PREDICTED}
         else:
-            handed = self._predicted(cycle)
-            miss_V = 1e-3 * np.abs(i) * sum(np.abs(out[k] - handed[k]) for k in PREDICTED[:3])
-            miss = miss_V / self.voltage_tolerance_V
-            for key in PREDICTED:
-                rel = np.abs(out[key] - handed[key]) / np.maximum(np.abs(out[key]), 1e-12)
-                miss = np.maximum(miss, rel / self.tolerance)
-            grow = np.minimum(2.0, np.sqrt(1.0 / np.maximum(miss, 0.25)))
+            # the extrapolation's miss (not the values handed, which lag it by < HANDED_STEP)
+            miss = self._miss(out, self._predicted(cycle))
+            _, handed = self._handed(cycle)
+            # the extrapolation gets what the handing-over step leaves of the tolerance
+            budget = 1.0 - HANDED_STEP
+            grow = np.minimum(2.0, np.sqrt(budget / np.maximum(miss, 0.25 * budget)))
             stride = np.clip(np.floor(interval * grow), 1.0, self.max_stride)
             # keep an event (short, liquid used up) to within a cycle of where it happens
             closing = np.maximum(self._margin - margin, 0.0) / interval
