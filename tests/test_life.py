@@ -28,8 +28,8 @@ TABLE1 = Path(__file__).resolve().parents[1] / "examples" / "table1"
                                             ("llzo_pegmea_lfp", 1000), ("lgps_doldme_tis2", 300)])
 def test_strided_interface_update_matches_update_every_cycle(name, n_cycles):
     # Between updates the hook hands over values extrapolated from the last two, with the
-    # stride set so that they miss the exact ones by < 1 mV of cell voltage (< 0.2 % for
-    # utilization and liquid).  1 mV moves a capacity by < 0.1 %, so the discharge
+    # stride set so that they miss the exact ones by < 1 mV of cell voltage and each by
+    # < 0.2 % relative.  1 mV moves a capacity by < 0.1 %, so the discharge
     # capacities must agree within 0.5 % with an update every cycle, and the cells must end
     # for the same reason at the same cycle (events are approached at a stride of 1).
     d = load_design(TABLE1 / f"{name}.toml")

@@ -229,8 +229,12 @@ class FloatLiquid:
         self.gap = a0 - self.a_inf
         steady = self.a_inf.copy()
         steady[0] += self.gap[0]
-        self.steady = self._values(steady, np.zeros_like(steady))
-        self.start = self._values(a0, grid.mu * self.gap)  # τ = 0, asked for by every step
+        # the steady state and τ = 0 (asked for by every step), in one NumPy pass
+        value, lowest, slope, d_lowest = overpotential_V(
+            grid, np.stack([steady, a0]), np.full(2, q), concentration_V,
+            rate=np.stack([np.zeros_like(steady), grid.mu * self.gap]))
+        self.steady, self.start = ((float(value[j]), float(slope[j]) * self.k, float(lowest[j]),
+                                    float(d_lowest[j]) * self.k) for j in (0, 1))
 
     def _values(self, a: np.ndarray, rate: np.ndarray) -> tuple[float, float, float, float]:
         """:func:`overpotential_V` with its rates for one state (NumPy: called once or

@@ -28,12 +28,14 @@ from lpt.interface.mechanisms.li_metal import (
 from lpt.interface.model import Result, interfacial_resistance, interphase_spans
 
 # What a value handed to the cycling model between two interface updates may miss the
-# exact one by.  A resistance off by ΔR shifts the cell voltage by i ΔR: 1 mV is a tenth
-# of the cycling model's own agreement with PyBaMM's SPM (docs/benchmarks.md) and moves a
+# exact one by.  A resistance off by ΔR shifts the cell voltage by i ΔR: 1 mV is of the
+# order of the cycling model's own agreement with PyBaMM (docs/benchmarks.md) and moves a
 # discharge capacity by < 0.1 % except at a capacity cliff, where the ohmic drop crosses
 # the cut-off headroom and dQ/dV is steep (docs/cycling.md, "Interface updates").
 VOLTAGE_TOLERANCE_V = 1e-3
-# Utilization and the liquid left scale the capacity directly: a relative tolerance.
+# Utilization and the liquid left scale the capacity directly, and the ASRs per cycle are a
+# result themselves (lpt validate counts the cycles to twice the initial resistance): each
+# value's relative miss counts against this.
 RELATIVE_TOLERANCE = 0.002
 # Values between updates are extrapolated linearly from the last two updates, and handed
 # over when they have moved by half a tolerance (a step of 0.5 mV or 0.1 %).
@@ -53,9 +55,10 @@ class InterfaceModelHook:
     extrapolated linearly from the last two.  Each design keeps its own update stride,
     set by what the extrapolation missed at the last update: the resistances' miss as a
     voltage, ``i (ΔR_anode + ΔR_cathode + ΔR_bulk)`` against ``voltage_tolerance_V``, and
-    the utilization's and liquid's relative miss against ``tolerance``; the miss of a
-    linear extrapolation grows as the stride squared, so the next stride is the last one
-    × √(tolerance / miss), at most doubled and at most ``max_stride``.  The stride is
+    each value's relative miss against ``tolerance``.  Extrapolated values are handed over
+    where they have moved by half a tolerance (:data:`HANDED_STEP`), the extrapolation gets
+    the other half; its miss grows as the stride squared, so the next stride is the last
+    one × √(½ tolerance / miss), at most doubled and at most ``max_stride``.  The stride is
     also kept below half the cycles projected to an event (dendrite overpotential
     reaching the critical one, an interphase spanning the SSE, the liquid used up), and
     falls back to 1 when the current or the temperature changes.  A design's results do
