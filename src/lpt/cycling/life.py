@@ -19,6 +19,7 @@ from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.errors import LptError
 from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
+from lpt.interface.model import liquid_left_margin
 from lpt.interface.inputs import Inputs
 from lpt.interface.mechanisms import SideView
 from lpt.interface.mechanisms.li_metal import (
@@ -26,23 +27,48 @@ from lpt.interface.mechanisms.li_metal import (
 )
 from lpt.interface.model import Result, interfacial_resistance, interphase_spans
 
+# What a value handed to the cycling model between two interface updates may miss the
+# exact one by.  A resistance off by ΔR shifts the cell voltage by i ΔR: 1 mV is of the
+# order of the cycling model's own agreement with PyBaMM (docs/benchmarks.md) and moves a
+# discharge capacity by < 0.1 % except at a capacity cliff, where the ohmic drop crosses
+# the cut-off headroom and dQ/dV is steep (docs/cycling.md, "Interface updates").
+VOLTAGE_TOLERANCE_V = 1e-3
+# Utilization and the liquid left scale the capacity directly, and the ASRs per cycle are a
+# result themselves (lpt validate counts the cycles to twice the initial resistance): each
+# value's relative miss counts against this.
+RELATIVE_TOLERANCE = 0.002
+# Values between updates are extrapolated linearly from the last two updates, and handed
+# over when they have moved by half a tolerance (a step of 0.5 mV or 0.1 %).
+HANDED_STEP = 0.5
+PREDICTED = ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "asr_bulk_ohm_cm2", "utilization",
+             "liquid_remaining_fraction")
+
+
 @dataclass
 class InterfaceModelHook:
     """Interface hook backed by the interface model (one entry per design).
 
-    The interface state is integrated exactly over any interval (parabolic growth in
-    time, SEI and voids linear in charge, contact loss per cycle), so it need not be
-    updated every cycle.  Each design keeps its own update stride: it doubles (up to
-    ``max_stride``) while an update changes the design's resistances, utilization and
-    liquid by less than ``tolerance`` (relative), and falls back to 1 otherwise or when
-    the current or the temperature changes.  The values handed to the cycling model
-    therefore lag the exact ones by less than ``tolerance``; a design's results do not
-    depend on the batch it is simulated in.  ``max_stride = 1`` updates every cycle.
+    The interface state is integrated over any interval (parabolic growth in time, SEI and
+    voids linear in charge, contact loss per cycle; sub-stepped where the wetting it holds
+    moves, :func:`lpt.interface.advance`), so it need not be updated every cycle.  Between
+    two updates the cycling model gets the resistances, utilization and liquid left
+    extrapolated linearly from the last two.  Each design keeps its own update stride,
+    set by what the extrapolation missed at the last update: the resistances' miss as a
+    voltage, ``i (ΔR_anode + ΔR_cathode + ΔR_bulk)`` against ``voltage_tolerance_V``, and
+    each value's relative miss against ``tolerance``.  Extrapolated values are handed over
+    where they have moved by half a tolerance (:data:`HANDED_STEP`), the extrapolation gets
+    the other half; its miss grows as the stride squared, so the next stride is the last
+    one × √(½ tolerance / miss), at most doubled and at most ``max_stride``.  The stride is
+    also kept below half the cycles projected to an event (dendrite overpotential
+    reaching the critical one, an interphase spanning the SSE, the liquid used up), and
+    falls back to 1 when the current or the temperature changes.  A design's results do
+    not depend on the batch it is simulated in.  ``max_stride = 1`` updates every cycle.
     """
 
     inputs: Inputs
     state: object = None
-    tolerance: float = 0.002
+    tolerance: float = RELATIVE_TOLERANCE
+    voltage_tolerance_V: float = VOLTAGE_TOLERANCE_V
     max_stride: int = 16
     history: list[dict[str, np.ndarray]] = field(default_factory=list)
 
@@ -58,9 +84,36 @@ class InterfaceModelHook:
         self._i = np.full(n, np.nan)
         self._flaw_extension_cm = np.zeros(n)   # Li deposited inside the SSE ahead of the flaw (Han 2019)
         self._T = np.full(n, np.nan)
+        self._slope = {k: np.zeros(n) for k in PREDICTED}   # per cycle, from the last two updates
+        self._margin = np.full(n, np.inf)                   # to the nearest event, at the last update
         # the last values per design: what the cycling model gets (it reads only its
         # keys) and what `history` keeps, one dict for both
         self._record: dict[str, np.ndarray] | None = None
+        self._updated: dict[str, np.ndarray] | None = None  # the exact values at the last update
+
+    def _predicted(self, cycle: int) -> dict[str, np.ndarray]:
+        ahead = cycle - self._last_cycle
+        out = {k: np.maximum(self._updated[k] + self._slope[k] * ahead, 0.0) for k in PREDICTED}
+        out["utilization"] = np.minimum(out["utilization"], 1.0)
+        out["liquid_remaining_fraction"] = np.minimum(out["liquid_remaining_fraction"], 1.0)
+        return out
+
+    def _miss(self, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> np.ndarray:
+        """How far values ``a`` are from ``b``, in tolerances: the ASRs' sum as the cell
+        voltage it shifts, each value relatively (the largest of these)."""
+        miss = 1e-3 * np.abs(self._i) * sum(np.abs(a[k] - b[k]) for k in PREDICTED[:3]) / self.voltage_tolerance_V
+        for key in PREDICTED:
+            rel = np.abs(a[key] - b[key]) / np.maximum(np.abs(a[key]), 1e-12)
+            miss = np.maximum(miss, rel / self.tolerance)
+        return miss
+
+    def _handed(self, cycle: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """What to hand over between updates: the prediction where it has moved from the
+        values last handed by half a tolerance, those values elsewhere (so that the cycling
+        model recomputes its coefficients only every few cycles where they change slowly)."""
+        predicted = self._predicted(cycle)
+        moved = self._miss(predicted, self._record) >= HANDED_STEP
+        return moved, {k: np.where(moved, predicted[k], self._record[k]) for k in PREDICTED}
 
     def __call__(self, *, cycle: int, charge_passed_mAh_cm2: np.ndarray, time_h: np.ndarray,
                  current_density_mA_cm2: np.ndarray, temperature_K: np.ndarray) -> dict:
@@ -68,8 +121,11 @@ class InterfaceModelHook:
         changed = (current_density_mA_cm2 != self._i) | (temperature_K != self._T)
         due = (cycle >= self._next) | changed
         if self._record is not None and not due.any():
-            self.history.append(self._record)  # unchanged since the last update
-            return self._record
+            moved, predicted = self._handed(cycle)
+            if moved.any():
+                self._record = {**self._record, **predicted}
+            self.history.append(self._record)  # the same object while nothing moved: the
+            return self._record                # cycling model reuses its step coefficients
         # Li stripped since the last update: half of the charge passed both ways
         dq = np.maximum(charge_passed_mAh_cm2 - self._last_q, 0.0)
         dt = np.maximum(time_h - self._last_t, 0.0)
@@ -102,19 +158,34 @@ class InterfaceModelHook:
             "plating_overpotential_V": eta,
             "critical_overpotential_V": eta_c,
         }
+        margin = _event_margin(x, state, eta, eta_c)
+        interval = np.maximum(cycle - self._last_cycle, 1.0)
         if self._record is None:
             record = out
-            change = np.full(x.n, np.inf)
+            stride = np.ones(x.n)
+            slope = {k: np.zeros(x.n) for k in PREDICTED}
         else:
-            change = np.zeros(x.n)
-            for key in ("asr_anode_ohm_cm2", "asr_cathode_ohm_cm2", "utilization", "liquid_remaining_fraction"):
-                old, new = self._record[key], out[key]
-                change = np.maximum(change, np.abs(new - old) / np.maximum(np.abs(old), 1e-12))
+            # the extrapolation's miss (not the values handed, which lag it by < HANDED_STEP)
+            miss = self._miss(out, self._predicted(cycle))
+            _, handed = self._handed(cycle)
+            # the extrapolation gets what the handing-over step leaves of the tolerance
+            budget = 1.0 - HANDED_STEP
+            grow = np.minimum(2.0, np.sqrt(budget / np.maximum(miss, 0.25 * budget)))
+            stride = np.clip(np.floor(interval * grow), 1.0, self.max_stride)
+            # keep an event (short, liquid used up) to within a cycle of where it happens
+            closing = np.maximum(self._margin - margin, 0.0) / interval
+            with np.errstate(divide="ignore", invalid="ignore"):
+                to_event = np.where(closing > 0, margin / closing, np.inf)
+            stride = np.where(to_event < 2.0 * stride, np.maximum(np.floor(0.5 * to_event), 1.0), stride)
+            stride = np.where(changed | ~np.isfinite(miss), 1.0, stride)
+            slope = {k: np.where(changed, 0.0, (out[k] - self._updated[k]) / interval) for k in PREDICTED}
             record = {k: np.where(due, out[k], self._record[k]) for k in out}
+            record.update({k: np.where(due, out[k], handed[k]) for k in PREDICTED})
         self.state = batch.where(due, state, self.state)
         self._flaw_extension_cm = np.where(due, extension, self._flaw_extension_cm)
-        calm = change < self.tolerance
-        stride = np.where(calm, np.minimum(2 * self._stride, self.max_stride), 1.0)
+        self._updated = out if self._updated is None else {k: np.where(due, out[k], self._updated[k]) for k in out}
+        self._slope = {k: np.where(due, slope[k], self._slope[k]) for k in PREDICTED}
+        self._margin = np.where(due, margin, self._margin)
         self._stride = np.where(due, stride, self._stride)
         self._next = np.where(due, cycle + self._stride, self._next)
         self._last_q = np.where(due, charge_passed_mAh_cm2, self._last_q)
@@ -125,6 +196,16 @@ class InterfaceModelHook:
         self._record = record
         self.history.append(record)
         return record
+
+
+def _event_margin(x: Inputs, state, eta_V: np.ndarray, eta_c_V: np.ndarray) -> np.ndarray:
+    """Relative distance to the nearest event that ends a cell: the plating overpotential
+    below the critical one, the interphases' thickness below the SSE's, the liquid left
+    above the depletion threshold (each 0 at the event, ∞ where it cannot happen)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plating = np.where(x.anode.is_li & (eta_c_V > 0), (eta_c_V - eta_V) / eta_c_V, np.inf)
+    span = 1.0 - (state.anode.interphase_cm + state.cathode.interphase_cm) / x.sse_thickness_cm
+    return np.minimum(np.minimum(plating, span), liquid_left_margin(x, state))
 
 
 def default_protocol(design: Design) -> str:

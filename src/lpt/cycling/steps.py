@@ -232,7 +232,7 @@ def _cc_finish(prop, ocv, b, a, a_s, g, drop, xc_num, current, t_stop, record, e
     ys = prop.surface(a_s, g, te * b.dtau_per_s)
     ev = e_end = None
     if liquid is not None:
-        ev = np.array([[liquid.at(t)[0]] for t in te[:, 0].tolist()])
+        ev = liquid.overpotentials_at(te[:, 0])[:, None]
     elif elyte is not None:
         ev, _ = overpotential_V(elyte.grid, elyte.grid.advance(elyte.state, q_e, te * b.e_dtau_per_s),
                                 q_e, b.e_concentration_V)
@@ -312,14 +312,16 @@ def _cc_end_one(prop: Propagator, ocv: OcvTables, b: StepCoefficients, a_s: list
             break
         step = f / df if df < 0.0 else math.inf
         t_new = t - step
+        if abs(step) <= REL_TOL * t:
+            # converged: a step below the resolution of t may round onto the bracket's end,
+            # which must not send it back to bisecting the whole bracket
+            return min(max(t_new, lo), hi)
         # Newton while it stays inside the bracket and at least halves its steps
         if not lo < t_new < hi or abs(step) > 0.5 * last_step:
             t_new = 0.5 * (lo + hi)
             last_step = 0.5 * (hi - lo)
         else:
             last_step = abs(step)
-            if last_step <= REL_TOL * t:
-                return t_new
         t = t_new
     return 0.5 * (lo + hi)
 
