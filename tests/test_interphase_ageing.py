@@ -22,7 +22,7 @@ from lpt.interface.chemistry import electrode_interphase, polymer_sei_growth_ohm
 from lpt.interface.chemistry.growth import interphase_thickness_cm, open_circuit_growth_ohm2_cm4_h
 from lpt.interface.chemistry.tables import reactants
 from lpt.symmetric import half_cells
-from lpt.validation_suites import literature_cases, predict
+from lpt.validation_suites import literature_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 LIT = ROOT / "examples" / "literature"

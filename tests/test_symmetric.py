@@ -14,7 +14,6 @@ import pytest
 from lpt.design import design_from_dict
 from lpt.errors import LptError
 from lpt.interface import build_inputs, evaluate, initial_state
-from lpt.interface.mechanisms.contact import constriction_asr
 from lpt.interface.mechanisms.li_metal import critical_overpotential_V
 from lpt.symmetric import ccd_map, critical_current_density, half_cells, parse_symmetric_protocol, simulate_symmetric
 from lpt.symmetric.cell import li_terms

@@ -19,13 +19,14 @@ from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.errors import LptError
 from lpt.interface import advance, build_inputs, evaluate, initial_state, liquid_depleted
-from lpt.interface.model import liquid_left_margin
 from lpt.interface.inputs import Inputs
 from lpt.interface.mechanisms import SideView
 from lpt.interface.mechanisms.li_metal import (
     critical_overpotential_V, internal_li_extension_cm, side_plating_overpotential_V,
 )
-from lpt.interface.model import Result, interfacial_resistance, interphase_spans
+from lpt.interface.model import (
+    Result, interfacial_resistance, interphase_span_margin, interphase_spans, liquid_left_margin,
+)
 
 # What a value handed to the cycling model between two interface updates may miss the
 # exact one by.  A resistance off by ΔR shifts the cell voltage by i ΔR: 1 mV is of the
@@ -204,8 +205,7 @@ def _event_margin(x: Inputs, state, eta_V: np.ndarray, eta_c_V: np.ndarray) -> n
     above the depletion threshold (each 0 at the event, ∞ where it cannot happen)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         plating = np.where(x.anode.is_li & (eta_c_V > 0), (eta_c_V - eta_V) / eta_c_V, np.inf)
-    span = 1.0 - (state.anode.interphase_cm + state.cathode.interphase_cm) / x.sse_thickness_cm
-    return np.minimum(np.minimum(plating, span), liquid_left_margin(x, state))
+    return np.minimum(np.minimum(plating, interphase_span_margin(x, state)), liquid_left_margin(x, state))
 
 
 def default_protocol(design: Design) -> str:

@@ -76,9 +76,15 @@ def _initial_side(s: SideInputs, n: int) -> SideState:
     )
 
 
+def interphase_span_margin(x: Inputs, st: State) -> np.ndarray:
+    """Fraction of the SSE's thickness the two sides' interphases have not yet grown through
+    (≤ 0: they span it)."""
+    return 1.0 - (st.anode.interphase_cm + st.cathode.interphase_cm) / x.sse_thickness_cm
+
+
 def interphase_spans(x: Inputs, st: State) -> np.ndarray:
     """A mixed-conducting interphase that has grown through the SSE shorts the cell (soft short)."""
-    return st.anode.interphase_cm + st.cathode.interphase_cm >= x.sse_thickness_cm
+    return interphase_span_margin(x, st) <= 0.0
 
 
 def initial_state(x: Inputs) -> State:

@@ -61,6 +61,13 @@ def ambipolar(sigma_i: float, sigma_e: float) -> float:
     return sigma_i * sigma_e / (sigma_i + sigma_e) if sigma_i + sigma_e > 0 else 0.0
 
 
+def electronic_for_ambipolar(ambipolar_S_cm: float, sigma_i: float) -> float:
+    """The electronic conductivity that gives ``ambipolar_S_cm`` beside ``sigma_i`` (the
+    inverse of :func:`ambipolar`; ∞ where σ_i alone is not above it)."""
+    a = ambipolar_S_cm
+    return a * sigma_i / (sigma_i - a) if sigma_i > a * (1 + 1e-9) else math.inf
+
+
 @dataclass(frozen=True)
 class Growth:
     """A layer's transport and growth (25 °C)."""
@@ -192,23 +199,22 @@ def _sse_interphase(sse_id: str, window_low_V: float, electrode_potential_V: flo
     sig_i, sig_e = lay.ionic_conductivity_S_cm, lay.electronic_conductivity_S_cm
     measured = "growth_charge_mAh_cm2" in rec and electrode_potential_V == 0.0
     aged = "open_circuit_resistance_ohm_cm2" in rec and electrode_potential_V == 0.0
-    if aged and not measured:
-        # one measured (t, R) point at open circuit: R² = 2 k_R t at its temperature; with
-        # σ_i and σ_amb sharing the interphase's activation energy, k_R = k / σ_i² scales as
-        # 1/g(T), so the 25 °C value is k_R(T) g(T) (docs/model.md §1.6, eq. OC)
-        k_R = open_circuit_growth_ohm2_cm4_h(rec, where)
-        k = k_R * sig_i * sig_i
-        amb = k / SECONDS_PER_HOUR * F_C_MOL / (vm * E)
-        sig_e = amb * sig_i / (sig_i - amb) if sig_i > amb * (1 + 1e-9) else math.inf
-    elif measured:
-        q = cited(rec, "growth_charge_mAh_cm2", where)
-        hours = float(rec["growth_charge_mAh_cm2"]["hours"])
-        L = q / MAH_PER_MOL * vm
-        k = L * L / (2.0 * hours)
-        amb = k / SECONDS_PER_HOUR * F_C_MOL / (vm * E)
-        if "resistance_growth_ohm2_cm4_h" in rec:
-            sig_i = math.sqrt(k / cited(rec, "resistance_growth_ohm2_cm4_h", where))
-        sig_e = amb * sig_i / (sig_i - amb) if sig_i > amb * (1 + 1e-9) else math.inf
+    if measured or aged:
+        if measured:
+            q = cited(rec, "growth_charge_mAh_cm2", where)
+            hours = float(rec["growth_charge_mAh_cm2"]["hours"])
+            L = q / MAH_PER_MOL * vm
+            k = L * L / (2.0 * hours)
+            if "resistance_growth_ohm2_cm4_h" in rec:
+                sig_i = math.sqrt(k / cited(rec, "resistance_growth_ohm2_cm4_h", where))
+        else:
+            # one measured (t, R) point at open circuit: R² = 2 k_R t at its temperature;
+            # with σ_i and σ_amb sharing the interphase's activation energy, k_R = k / σ_i²
+            # scales as 1/g(T), so the 25 °C value is k_R(T) g(T) (docs/model.md §1.6, eq. OC)
+            k = open_circuit_growth_ohm2_cm4_h(rec, where) * sig_i * sig_i
+        # the measured growth fixes the ambipolar conductivity (eq. W read backwards)
+        amb = k / wagner_rate_cm2_h(vm, 1.0, E)
+        sig_e = electronic_for_ambipolar(amb, sig_i)
     else:
         amb = ambipolar(sig_i, sig_e)
         k = wagner_rate_cm2_h(vm, amb, E)
