@@ -125,3 +125,17 @@ def test_a_case_that_set_a_parameter_is_counted_as_calibration_not_heldout():
     assert "720 h at open circuit" in c["note"]
     # resting raises the resistance a case reports: the same design read as assembled is lower
     assert np.isfinite(c["predicted"]) and c["predicted"] > _side("PEO-LiTFSI", 80.0, [0.0])[0] * 0.37
+
+
+@pytest.mark.parametrize("rest", ['"a day"', "-5.0"])
+def test_a_rest_time_that_is_not_hours_is_one_sentence(tmp_path, rest):
+    from lpt.errors import LptError
+    from lpt.validation_suites import predict
+
+    text = (LIT / "li2001_peo_litfsi_30d_asr.toml").read_text()
+    assert "rest_h" in text
+    bad = tmp_path / "case.toml"
+    bad.write_text("\n".join(f"rest_h = {rest}" if line.startswith("rest_h") else line
+                             for line in text.splitlines()))
+    with pytest.raises(LptError, match=r"rest_h must be a finite number of hours ≥ 0"):
+        predict(str(bad))

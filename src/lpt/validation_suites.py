@@ -73,9 +73,12 @@ def predict(path: str) -> tuple[float, str]:
         return float(out["ccd_mA_cm2"][0]), f"ramp ended by {out['end_reason'][0]}"
     if metric == "interface_resistance_ohm_cm2":
         x = build_inputs([half_cells(d)[0]])
-        rest_h = float(rep.get("rest_h", 0.0))
-        if rest_h < 0 or not np.isfinite(rest_h):
-            raise LptError(f"{path}: [reported] rest_h must be a finite number of hours ≥ 0 (got {rest_h}).")
+        try:
+            rest_h = float(rep.get("rest_h", 0.0))
+        except (TypeError, ValueError):
+            rest_h = float("nan")
+        if not rest_h >= 0 or not np.isfinite(rest_h):
+            raise LptError(f"{path}: [reported] rest_h must be a finite number of hours ≥ 0 (got {rep.get('rest_h')!r}).")
         if rest_h == 0:
             return float(evaluate(x).anode.asr_ohm_cm2[0]), "interface model, one Li|SSE side as assembled"
         aged = advance(x, initial_state(x), rest_h)
