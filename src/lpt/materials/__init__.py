@@ -96,6 +96,12 @@ class SolidElectrolyte(Material):
     critical_current_density_mA_cm2: float | None = None
     # electronic conductivity of the bulk SSE at 25 °C (Han et al., Nat. Energy 4 (2019) 187)
     electronic_conductivity_S_cm: float | None = None
+    # a salt-in-polymer electrolyte carries Li⁺ as one ion of a binary salt (unset: a
+    # single-ion conductor, t⁺ = 1, as every ceramic): Li⁺ concentration, transference
+    # number, salt diffusivity at 25 °C (lpt.materials.transport; lpt.symmetric.salt)
+    li_concentration_mol_L: float | None = None
+    transference_number: float | None = None
+    salt_diffusivity_m2_s: float | None = None
 
 
 class LiTransportPhase(Material):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lpt.constants import K_B_EV, arrhenius
+from lpt.constants import K_B_EV, REFERENCE_TEMPERATURE_K, arrhenius
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,13 @@ class Transport:
         a, b, t0 = self.vtf
         return a * np.exp(-b / np.maximum(T - t0, 1e-9))
 
+    def diffusivity_at(self, temperature_K) -> np.ndarray:
+        """Salt diffusivity at T, m² s⁻¹: the 25 °C value scaled as κ(T) T / κ(T_ref) T_ref
+        (Nernst–Einstein at a fixed concentration; Stokes–Einstein with Walden's κη = const)."""
+        T = np.asarray(temperature_K, float)
+        return (self.diffusivity_m2_s * self.conductivity_at(T) / self.conductivity_at(REFERENCE_TEMPERATURE_K)
+                * T / REFERENCE_TEMPERATURE_K)
+
     def local_activation_energy_eV(self, temperature_K) -> np.ndarray:
         """d ln κ / d(−1/k_B T) at T: the Arrhenius slope that matches κ locally
         (VTF: ``k_B B T² / (T − T0)²``)."""
@@ -73,16 +80,18 @@ class Transport:
 
 
 def transport_of(record) -> Transport | None:
-    """The Li⁺ transport of a liquid or precursor record (None when it has no transport
-    data: a reagent, an additive)."""
+    """The Li⁺ transport of a liquid, precursor or salt-in-polymer SSE record (None when it
+    has no transport data: a reagent, an additive, a single-ion ceramic)."""
     if getattr(record, "li_concentration_mol_L", None) is None:
         return None
     if record.kind == "precursor":
         sigma, ea = record.polymer_conductivity_S_cm, record.polymer_activation_energy_eV
+    elif record.kind == "solid_electrolyte":      # a salt-in-polymer SSE
+        sigma, ea = record.conductivity_S_cm, record.activation_energy_eV
     else:
         sigma, ea = record.conductivity_S_cm, record.conductivity_activation_energy_eV
     vtf = None
-    if record.vtf_A_S_cm is not None:
+    if getattr(record, "vtf_A_S_cm", None) is not None:
         vtf = (record.vtf_A_S_cm, record.vtf_B_K, record.vtf_T0_K)
     return Transport(li_mol_L=record.li_concentration_mol_L,
                      transference_number=record.transference_number or 0.0,

@@ -12,8 +12,10 @@ A half-cycle strips Li from one side and plates it on the other. Per step:
   the other side's voids close by creep;
 - the plating side shorts when the charge-transfer overpotential at its contacts reaches
   the flaw's critical overpotential (Porz et al. 2017);
-- the cell voltage is ``± i (R_bulk + ASR_working + ASR_counter)``; the contact is lost when
-  it passes the cycler's limit;
+- the cell voltage is ``± i (R_bulk + ASR_working + ASR_counter)``, plus the salt's
+  concentration overpotential for a salt-in-polymer separator (:mod:`lpt.symmetric.salt`,
+  which also ends the run at Sand's time); the contact is lost when it passes the cycler's
+  limit;
 - interphases (SEI, SLEI, MCI) grow through :func:`lpt.interface.advance`, called on a
   schedule that follows their parabolic growth (its growth laws are exact over any interval).
 """
@@ -38,6 +40,7 @@ from lpt.interface.mechanisms.li_metal import (
 )
 from lpt.parameters import parameters
 from lpt.symmetric.protocol import SymmetricProtocol, parse_symmetric_protocol
+from lpt.symmetric.salt import salt_layer
 
 # The interface model's Li side reads nothing of the cathode; a half cell carries this
 # stand-in so that the one design → arrays path serves symmetric cells too.
@@ -197,6 +200,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
     rho = np.ones(2 * n)
     working, counter = np.arange(n), np.arange(n, 2 * n)
     terms = li_terms(x, st, T)
+    salt = salt_layer(designs, T[:n])           # a salt-in-polymer separator polarizes (t⁺ < 1)
+    modes = salt.initial() if salt.active.any() else None
 
     alive = np.ones(n, bool)
     end_reason = np.full(n, "completed", dtype=object)
@@ -240,7 +245,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             elif step.kind == "strip":
                 strips[working] = True
             sign = {"plate": -1.0, "strip": 1.0, "rest": 0.0}[step.kind]
-            v_start = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter])
+            eta_salt = salt.overpotential_V(modes) if modes is not None else 0.0
+            v_start = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
             # dendrite onset on the plating side: its overpotential is largest at the start (its
             # voids only close while plating); its flaw grows while plating (electronic leakage)
             if i > 0:
@@ -262,7 +268,14 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             rho = np.where(rows_alive, new_rho, rho)
             stripped = stripped + np.where(strips & rows_alive, i * dur, 0.0)
             asr = terms.asr_ohm_cm2(rho)
-            v_end = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter])
+            if modes is not None:
+                modes = np.where(alive[:, None], salt.advance(modes, sign * i, dur), modes)
+                eta_salt = salt.overpotential_V(modes)
+                sand = alive & salt.depleted(modes)     # Sand's time: dendrites from here on
+                end_reason[sand] = "short_circuit"
+                fail_i[sand] = i
+                alive &= ~sand
+            v_end = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
             lost = alive & ((np.abs(v_end) > P.symmetric_voltage_limit_V)
                             | (rho[working] <= MIN_RETENTION * 1.0001) | (rho[counter] <= MIN_RETENTION * 1.0001))
             end_reason[lost] = "contact_lost"
