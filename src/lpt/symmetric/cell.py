@@ -268,23 +268,29 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             rho = np.where(rows_alive, new_rho, rho)
             stripped = stripped + np.where(strips & rows_alive, i * dur, 0.0)
             asr = terms.asr_ohm_cm2(rho)
+            sand = np.zeros(n, bool)
             if modes is not None:
-                modes = np.where(alive[:, None], salt.advance(modes, sign * i, dur), modes)
+                after = np.where(alive[:, None], salt.advance(modes, sign * i, dur), modes)
+                sand = alive & salt.depleted(after)     # Sand's time: dendrites from here on
+                if sand.any():                          # the run ends at the moment the salt runs out
+                    frac = salt.depletion_fraction(modes, sign * i, dur)
+                    t_run = np.where(sand, t_run + frac * dur, t_run)
+                    end_reason[sand] = "short_circuit"
+                    fail_i[sand] = i
+                    alive &= ~sand
+                modes = after
                 eta_salt = salt.overpotential_V(modes)
-                sand = alive & salt.depleted(modes)     # Sand's time: dendrites from here on
-                end_reason[sand] = "short_circuit"
-                fail_i[sand] = i
-                alive &= ~sand
             v_end = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
             lost = alive & ((np.abs(v_end) > P.symmetric_voltage_limit_V)
                             | (rho[working] <= MIN_RETENTION * 1.0001) | (rho[counter] <= MIN_RETENTION * 1.0001))
             end_reason[lost] = "contact_lost"
             fail_i[lost] = i
-            eta_max = np.where(alive | lost, np.maximum(eta_max, np.maximum(np.abs(v_start), np.abs(v_end))), eta_max)
+            ended = lost | sand                   # the voltage that ended the run is recorded
+            eta_max = np.where(alive | ended, np.maximum(eta_max, np.maximum(np.abs(v_start), np.abs(v_end))), eta_max)
             t_run = np.where(alive, t_run + dur, t_run)
             alive &= ~lost
             trace_t += [t_now, t_now + dur]
-            trace_v += [np.where(alive | lost, v_start, np.nan), np.where(alive | lost, v_end, np.nan)]
+            trace_v += [np.where(alive | ended, v_start, np.nan), np.where(alive | ended, v_end, np.nan)]
             t_now += dur
             last_i = i
         c = cycle - 1
