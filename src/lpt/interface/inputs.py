@@ -89,6 +89,7 @@ class Inputs:
     sse_flaw_size_cm: np.ndarray              # surface flaw depth (dendrite onset)
     sse_fracture_toughness_MPa_m05: np.ndarray
     sse_electronic_S_cm: np.ndarray           # electronic conductivity (Li inside the SSE)
+    sse_melting_K: np.ndarray                 # a polymer SSE's melting point (inf: none, a ceramic)
     li_spot_spacing_cm: np.ndarray            # spacing of Li's contact spots (the SSE's grains)
     cathode_thickness_cm: np.ndarray
     cathode_porosity: np.ndarray
@@ -226,6 +227,7 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         sse_flaw_size_cm=np.where(np.isnan(flaw_um), P.sse_flaw_size_um, flaw_um) * UM_TO_CM,
         sse_fracture_toughness_MPa_m05=np.where(np.isnan(kic), P.fracture_toughness_MPa_m05[kic_class].value, kic),
         sse_electronic_S_cm=np.where(np.isnan(sigma_e), sse.electronic_conductivity_S_cm or 0.0, sigma_e),
+        sse_melting_K=np.inf if sse.melting_point_C is None else sse.melting_point_C + ZERO_CELSIUS_K,
         li_spot_spacing_cm=np.where(np.isnan(grain_um), P.li_contact_spot_spacing_um, grain_um) * UM_TO_CM,
         cathode_thickness_cm=nums["cathode.thickness_um"] * UM_TO_CM,
         cathode_porosity=nums["cathode.porosity"],

@@ -102,6 +102,9 @@ class SolidElectrolyte(Material):
     li_concentration_mol_L: float | None = None
     transference_number: float | None = None
     salt_diffusivity_m2_s: float | None = None
+    # a semicrystalline polymer SSE melts: above this it flows into the Li's roughness
+    # (lpt.interface.mechanisms.contact)
+    melting_point_C: float | None = None
 
 
 class LiTransportPhase(Material):

@@ -10,6 +10,11 @@ instead of ``φ^-1`` for spots of fixed size. The contact fraction is Bowden–T
 Li's flow hardness at the cell's temperature and the highest pressure the Li has seen
 (attachment or stack: a metal keeps its plastic deformation).
 
+A polymer SSE above its melting point (PEO-LiTFSI, ~60 °C) is a melt, softer than Li and
+without a yield stress: it flows into the Li's roughness and touches it everywhere (contact
+fraction 1); below it, semicrystalline PEO (yield strength of several MPa) is the harder body
+and the Li's law applies.
+
 Cathode side: a porous composite layer pressed on a ceramic. Only its solid face (a
 fraction ``1 − ε`` of the area) can touch: the contact is Bowden–Tabor, ``p/(p + H)``,
 capped at ``1 − ε``, at the highest pressure the layer saw — its cold-pressing
@@ -37,12 +42,15 @@ def bowden_tabor(pressure_MPa: np.ndarray, hardness_MPa: np.ndarray) -> np.ndarr
 @mechanism("contact", reference="Bowden & Tabor, The Friction and Lubrication of Solids (1950); "
            "LePage et al., J. Electrochem. Soc. 166 (2019) A89 (Li power-law creep)")
 def contact_law(v: SideView) -> np.ndarray:
-    """Li: p/(p + 3σ_flow(T)) at the attachment/stack pressure; cathode: min(p/(p + H), 1 − ε),
-    Bowden–Tabor capped at the composite's solid face."""
+    """Li: p/(p + 3σ_flow(T)) at the attachment/stack pressure (1 on a molten polymer SSE);
+    cathode: min(p/(p + H), 1 − ε), Bowden–Tabor capped at the composite's solid face."""
     x, s = v.x, v.inputs
     if v.side == "anode":
         hardness = np.where(s.li_metal, li_flow_hardness_MPa(s.hardness_MPa, v.temperature_K), s.hardness_MPa)
-        return bowden_tabor(x.contact_pressure_MPa, hardness)
+        # a polymer SSE above its melting point is the softer body and has no yield stress:
+        # it flows into the electrode's roughness and touches it everywhere
+        molten = np.asarray(v.temperature_K, float) > x.sse_melting_K
+        return np.where(molten, 1.0, bowden_tabor(x.contact_pressure_MPa, hardness))
     return np.minimum(bowden_tabor(x.cathode_contact_pressure_MPa, s.hardness_MPa), 1.0 - x.cathode_porosity)
 
 

@@ -1,0 +1,54 @@
+"""Li on a polymer SSE: a melt touches everywhere, a semicrystalline polymer does not.
+
+Above its melting point PEO-LiTFSI has no yield stress and flows into the Li's roughness
+(contact fraction 1); below it the Li is the softer body and Bowden–Tabor at Li's flow
+hardness applies, as on a ceramic (docs/model.md §1.1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lpt.interface import build_inputs, evaluate, initial_state
+from lpt.interface.mechanisms import SideView
+from lpt.interface.mechanisms.li_metal import li_side_terms
+from lpt.symmetric import half_cells
+from lpt.validation_suites import literature_cases
+
+from test_symmetric import sym
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def contact(designs):
+    x = build_inputs([half_cells(d)[0] for d in designs])
+    v = SideView(x, "anode", x.anode, initial_state(x).anode, x.temperature_K)
+    return li_side_terms(v)["as_assembled"]
+
+
+def test_molten_peo_touches_li_everywhere_and_semicrystalline_peo_does_not():
+    f = contact([sym(sse="PEO-LiTFSI", p=1.0, T=T) for T in (25.0, 55.0, 65.0, 80.0)])
+    assert f[0] < f[1] < 1.0            # below 60 °C: Li's creep hardness falls with T
+    assert f[2] == 1.0 and f[3] == 1.0
+
+
+def test_a_ceramic_keeps_its_pressure_law_at_any_temperature():
+    f = contact([sym(sse="LLZO", p=1.0, T=T) for T in (65.0, 80.0)])
+    assert np.all(f < 1.0)
+
+
+def test_the_li_peo_ageing_point_is_reproduced_per_geometric_area():
+    # Li et al. 2001 measured 67 Ω cm² after 30 days at 80 °C on a molten PEO-LiTFSI: with
+    # the melt in full contact the case that set the growth law reads back its own value
+    cases = {c["id"]: c for c in literature_cases()}
+    c = cases["li2001_peo_litfsi_30d_asr:interface_resistance_ohm_cm2"]
+    assert c["predicted"] == pytest.approx(67.0, rel=0.02)
+
+
+def test_full_contact_leaves_no_constriction():
+    d = sym(sse="PEO-LiTFSI", p=1.0, T=80.0)
+    x = build_inputs([half_cells(d)[0]])
+    assert evaluate(x).anode.constriction_ohm_cm2[0] == pytest.approx(0.0, abs=1e-12)
