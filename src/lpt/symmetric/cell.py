@@ -36,7 +36,7 @@ from lpt.interface.mechanisms import SideView
 from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.interface.mechanisms.li_metal import (
     MIN_RETENTION, evolve_retention, flaw_overpotential_V, griffith_overpotential_V_m05,
-    leak_extension_cm_per_V_h, li_side_terms, li_supply_mA_cm2, liquid_ratio, plating_overpotential_V,
+    leak_extension_cm_per_V_h, li_side_terms, liquid_ratio, plating_overpotential_V, side_supply_mA_cm2,
 )
 from lpt.parameters import parameters
 from lpt.symmetric.protocol import SymmetricProtocol, parse_symmetric_protocol
@@ -112,7 +112,7 @@ def li_terms(x, st, temperature_K: np.ndarray) -> LiSideTerms:
     v = SideView(x, "anode", x.anode, st.anode, temperature_K)
     t = li_side_terms(v)
     sigma = x.sse_sigma_S_cm * arrhenius(x.sse_Ea_eV, temperature_K)
-    supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K)
+    supply, creep = side_supply_mA_cm2(x, temperature_K)
     ones = np.ones_like(temperature_K)
     full = spot_radius_cm(v, ones)             # Li: spacing / sqrt(pi); a = full · sqrt(phi)
     return LiSideTerms(v, t["as_assembled"], t["r_solid"], t["r_liquid"], t["wet"], t["charge_transfer"],

@@ -72,6 +72,15 @@ def li_supply_mA_cm2(pressure_MPa: np.ndarray, temperature_K: np.ndarray) -> tup
     return diffusion + creep, creep
 
 
+def side_supply_mA_cm2(x, temperature_K) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`li_supply_mA_cm2` for the Li sides of inputs ``x``; against a molten polymer
+    SSE the supply is unbounded: the melt, the softer body with no yield stress, follows
+    the receding Li, so no gap opens (docs/model.md §1.1 and §7)."""
+    supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K)
+    molten = np.asarray(temperature_K, float) > x.sse_melting_K
+    return np.where(molten, np.inf, supply), creep
+
+
 def li_um_per_mAh_cm2() -> float:
     """Thickness of Li per areal charge, V_m / F (4.85 µm per mAh cm⁻²)."""
     return parameters().li_molar_volume_cm3_mol / F_C_MOL * 3.6 / CM_PER_UM
@@ -191,7 +200,7 @@ def voids(v: SideView) -> Growth:
     strip_h = np.where(s.li_metal & (i > 0), np.asarray(v.strip_mAh_cm2, float) / np.maximum(i, 1e-12), 0.0)
     strip_h = np.minimum(strip_h, v.dt_h)
     t = li_side_terms(v)
-    supply, creep = li_supply_mA_cm2(v.x.pressure_MPa, v.temperature_K)
+    supply, creep = side_supply_mA_cm2(v.x, v.temperature_K)
     rho = evolve_retention(v.state.contact_retention, strip_h=strip_h, recover_h=np.where(s.li_metal, v.dt_h - strip_h, 0.0),
                            current_mA_cm2=i, as_assembled=t["as_assembled"],
                            ratio=liquid_ratio(t["r_solid"], t["r_liquid"]), wet=t["wet"],
