@@ -29,6 +29,19 @@ from scipy.special import ndtr, ndtri
 
 from lpt.parameters import parameters
 
+# the radius of an active particle when neither the design nor the knowledge base gives one
+DEFAULT_PARTICLE_RADIUS_UM = 2.0
+
+
+def active_particle_radius_um(given_um: np.ndarray, cathode) -> np.ndarray:
+    """The design's ``cathode.particle_radius_um``, else the knowledge base's (µm)."""
+    return np.where(np.isnan(given_um), cathode.particle_radius_um or DEFAULT_PARTICLE_RADIUS_UM, given_um)
+
+
+def active_area_cm2_cm2(loading_mg_cm2: np.ndarray, density_g_cm3: float, radius_um: np.ndarray) -> np.ndarray:
+    """Active particles' surface per geometric area: spheres, 3 V / r, V = loading / density."""
+    return 3.0 * loading_mg_cm2 * 1e-3 / density_g_cm3 / (radius_um * 1e-4)
+
 
 def wetted_area_share(saturation):
     """Share of the pore surface a wetting liquid covers at a saturation (capillary filling).

@@ -25,6 +25,7 @@ from lpt.batch import DesignBatch, take
 from lpt.constants import ZERO_CELSIUS_K
 from lpt.design import Design
 from lpt.interface.chemistry import electrode_interphase
+from lpt.interface.cathode_network import active_area_cm2_cm2, active_particle_radius_um
 from lpt.parameters import parameters
 from lpt.therapies.base import SideContext, side_context
 
@@ -209,8 +210,7 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
     grain_um = nums["electrolyte.grain_size_um"]
     ctx = side_context(design, "anode")
     kic_class = "garnet" if ctx.sse.family == "garnet" else ctx.sse_class  # garnet / oxide / sulfide / polymer
-    radius_um = nums["cathode.particle_radius_um"]
-    radius_um = np.where(np.isnan(radius_um), cath.particle_radius_um or 2.0, radius_um)
+    radius_um = active_particle_radius_um(nums["cathode.particle_radius_um"], cath)
     sse_radius_um = nums["cathode.sse_particle_radius_um"]
     sse_radius_um = np.where(np.isnan(sse_radius_um), P.sse_particle_radius_um, sse_radius_um)
     return dict(
@@ -235,9 +235,7 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         particle_radius_cm=radius_um * UM_TO_CM,
         sse_particle_radius_cm=sse_radius_um * UM_TO_CM,
         cathode_volume_change_percent=abs(cath.volume_change_percent),
-        # spheres: surface = 3 V / r, V = loading / density (mg → g is 1e-3)
-        cathode_active_area_cm2_cm2=3.0 * nums["cathode.loading_mg_cm2"] * 1e-3
-        / cath.density_g_cm3 / (radius_um * UM_TO_CM),
+        cathode_active_area_cm2_cm2=active_area_cm2_cm2(nums["cathode.loading_mg_cm2"], cath.density_g_cm3, radius_um),
         cathode_active_fraction=nums["cathode.loading_mg_cm2"] * 1e-3 / cath.density_g_cm3
         / (nums["cathode.thickness_um"] * UM_TO_CM),
         cathode_upper_V=cath.upper_cutoff_V or cath.average_potential_V,

@@ -138,15 +138,20 @@ def liquid_contact_inputs(ctx: SideContext) -> dict[str, Any]:
     lost per plated charge (docs/model.md §1.4, §1.6).
     """
     from lpt.interface.chemistry import coulombic_efficiency, scavenges_protons, sei_growth, slei_films
+    from lpt.interface.chemistry.surfaces import water_limited_films, water_on_surface_mol_cm2
 
     P, liquid, comp = ctx.parameters, ctx.liquid, ctx.composition
     slei = P.slei[f"{ctx.sse_class}.{liquid.liquid_class}"]
     films = slei_films(ctx.sse, comp)
+    water = water_on_surface_mol_cm2(comp, liquid.density_g_cm3, ctx.number("loading_uL_cm2"),
+                                     electrode_wetted_area_cm2_cm2(ctx))
+    water_films = sum((L / layer.ionic_conductivity_S_cm for layer, L in water_limited_films(ctx.sse, comp, water)),
+                      np.zeros_like(water))
     row = dict(
         wettability=max(0.0, math.cos(math.radians(liquid.contact_angle_deg))),
         film_sigma_S_cm=liquid.conductivity_S_cm,
         film_Ea_eV=liquid.conductivity_activation_energy_eV,
-        transfer_r0_ohm_cm2=slei.r0_ohm_cm2 + sum(f.resistance_ohm_cm2 for f in films),
+        transfer_r0_ohm_cm2=slei.r0_ohm_cm2 + sum(f.resistance_ohm_cm2 for f in films) + water_films,
         transfer_growth_ohm2_cm4_h=slei.growth_ohm2_cm4_h + sum(f.growth_ohm2_cm4_h for f in films),
         transfer_Ea_eV=liquid.transfer_activation_energy_eV,
     )
@@ -162,6 +167,17 @@ def liquid_contact_inputs(ctx: SideContext) -> dict[str, Any]:
                    sei_li_mAh_cm3=g.li_capacity_mAh_cm3,
                    li_loss_per_mAh=1.0 - coulombic_efficiency(comp))
     return row
+
+
+def electrode_wetted_area_cm2_cm2(ctx: SideContext) -> np.ndarray:
+    """Surface of the electrode a liquid at this interface wets, per geometric area: a metal
+    foil's face (1), a cathode's active-particle surface (the pores hold the liquid)."""
+    if ctx.side == "anode":
+        return np.ones_like(ctx.number("loading_uL_cm2"))
+    from lpt.interface.cathode_network import active_area_cm2_cm2, active_particle_radius_um
+
+    radius_um = active_particle_radius_um(ctx.numbers["cathode.particle_radius_um"], ctx.electrode)
+    return active_area_cm2_cm2(ctx.numbers["cathode.loading_mg_cm2"], ctx.electrode.density_g_cm3, radius_um)
 
 
 def liquid_deposit(ctx: SideContext, record: Any, liquid_fraction: float | np.ndarray) -> dict[str, Any]:
