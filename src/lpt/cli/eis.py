@@ -170,8 +170,12 @@ def simulate_command(
     w = doc["warburg"]
     if w["Z0_ohm"]:
         con.print(f"cathode diffusion (finite-space Warburg): Z0 = {w['Z0_ohm']:.4g} Ω, τ = {w['tau_s']:.4g} s")
+    ws = doc["separator_warburg"]
+    if ws["Z0_ohm"]:
+        con.print(f"salt diffusion in the polymer separator (finite-length Warburg): Z0 = {ws['Z0_ohm']:.4g} Ω, "
+                  f"τ = {ws['tau_s']:.4g} s")
     con.print(f"high-frequency resistance {doc['high_frequency_resistance_ohm']:.4g} Ω; "
-              f"DC resistance (without diffusion) {doc['dc_resistance_ohm']:.4g} Ω; "
+              f"DC resistance (without cathode diffusion) {doc['dc_resistance_ohm']:.4g} Ω; "
               f"{len(doc['frequency_Hz'])} frequencies {max(doc['frequency_Hz']):.3g}–"
               f"{min(doc['frequency_Hz']):.3g} Hz (use --json for the spectrum).")
 

@@ -37,6 +37,11 @@ from a physical estimate:
   1/(jωC_int)), which is the physics of a blocking particle, so the "DC resistance"
   of the spectrum is defined without it.
 
+* A **symmetric cell** (Li|SSE|Li) is the bulk and its two Li|SSE interfaces (arcs
+  ``working_*`` and ``counter_*``); a salt-in-polymer separator adds the finite-length
+  Warburg of its salt, Z0 = (2RT/F)(1 − t⁺)² L/(F D c₀), τ = L²/(4D)
+  (:meth:`lpt.symmetric.salt.SaltLayer.diffusion_impedance`; docs/impedance.md).
+
 CPE arcs are written with the effective capacitance C of the arc (Brug et al.,
 J. Electroanal. Chem. 176 (1984) 275: C = (Q R)^(1/α) / R), so Q = (R C)^α / R and the
 arc's apex stays at ω = 1/(RC) whatever α is.
@@ -140,6 +145,9 @@ class StackCircuit:
     warburg_Z0_ohm: float | None
     warburg_tau_s: float | None
     notes: list[str] = field(default_factory=list)
+    # a salt-in-polymer separator between Li faces: finite-length Warburg (resistive at DC)
+    separator_warburg_Z0_ohm: float | None = None
+    separator_warburg_tau_s: float | None = None
 
     def arcs(self) -> list[Arc]:
         out = list(self.series)
@@ -164,8 +172,9 @@ class StackCircuit:
         return np.inf if np.all(np.asarray(y) == 0) else 1.0 / y
 
     def dc_resistance_ohm(self) -> float:
-        """ω → 0 limit without the (capacitive) Warburg: bulk + interfaces + ct."""
-        total = sum(a.resistance_ohm for a in self.series)
+        """ω → 0 limit without the (capacitive) Warburg: bulk + interfaces + ct (+ the
+        separator's salt diffusion, which is resistive at DC)."""
+        total = sum(a.resistance_ohm for a in self.series) + (self.separator_warburg_Z0_ohm or 0.0)
         for b in self.branches.values():
             total += float(np.real(self._side(b, _sum_r)))
         return total
@@ -188,6 +197,9 @@ class StackCircuit:
         if diffusion and self.warburg_Z0_ohm:
             s = np.sqrt(1j * omega * self.warburg_tau_s)
             z = z + self.warburg_Z0_ohm / (s * np.tanh(s))
+        if self.separator_warburg_Z0_ohm:
+            s = np.sqrt(1j * omega * self.separator_warburg_tau_s)
+            z = z + self.separator_warburg_Z0_ohm * np.tanh(s) / s
         return z
 
 
@@ -200,8 +212,10 @@ def permittivity(sse) -> float:
 
 
 def _path_arcs(side: str, mechanisms: list[Mechanism], specific: dict[str, float], fraction: float,
-               area_cm2: float, prefix: str) -> list[Arc]:
-    """One arc per mechanism of a path: R = specific / (fraction · A), C = c · fraction · A."""
+               area_cm2: float, prefix: str, label: str | None = None) -> list[Arc]:
+    """One arc per mechanism of a path: R = specific / (fraction · A), C = c · fraction · A
+    (arcs named ``label`` or ``side``)."""
+    name = label or side
     arcs = []
     for m in mechanisms:
         r = specific.get(m.name, 0.0)
@@ -209,10 +223,10 @@ def _path_arcs(side: str, mechanisms: list[Mechanism], specific: dict[str, float
             continue
         r_ohm = r / (fraction * area_cm2)
         if m.capacitance_F_cm2 is None:
-            arcs.append(Arc(f"{side}_{prefix}{m.name}", r_ohm, 0.0, 1.0, side))
+            arcs.append(Arc(f"{name}_{prefix}{m.name}", r_ohm, 0.0, 1.0, name))
         else:
-            arcs.append(Arc(f"{side}_{prefix}{m.name}", r_ohm, m.capacitance_F_cm2 * fraction * area_cm2,
-                            m.cpe_alpha, side))
+            arcs.append(Arc(f"{name}_{prefix}{m.name}", r_ohm, m.capacitance_F_cm2 * fraction * area_cm2,
+                            m.cpe_alpha, name))
     return arcs
 
 
@@ -227,6 +241,8 @@ def stack_circuits(design: Design, temperatures_C, untreated: bool = False) -> l
     from one look-up of its inputs and one vectorized evaluation of the interface model."""
     from lpt.interface import build_inputs, evaluate
 
+    if design.symmetric:
+        return _symmetric_circuits(design, temperatures_C, untreated)
     x = build_inputs([design], untreated=untreated)
     rows = np.zeros(len(temperatures_C), dtype=np.intp)
     x = x.take(rows)
@@ -235,8 +251,9 @@ def stack_circuits(design: Design, temperatures_C, untreated: bool = False) -> l
     return [_circuit(design, x, r, k) for k in range(len(rows))]
 
 
-def _circuit(design: Design, x, r, k: int) -> StackCircuit:
-    """The stack circuit of row ``k`` of an evaluated batch."""
+def _bulk_series(design: Design, x, r, k: int) -> tuple[list[Arc], list[str], float]:
+    """The SSE's bulk (and grain-boundary) arcs of row ``k``, the notes, and the SSE's
+    dielectric relaxation time (the constriction arcs share it)."""
     from lpt import materials
 
     A = float(design.area_cm2)
@@ -258,44 +275,88 @@ def _circuit(design: Design, x, r, k: int) -> StackCircuit:
         notes.append(f"grain boundary: {gb_frac:.0%} of the total SSE resistance")
     else:
         notes.append("no separate grain-boundary arc (sulfide / polymer / unknown family)")
+    return series, notes, tau_sse
 
+
+def _side_paths(side: str, sr, k: int, A: float, tau_sse: float, series: list[Arc],
+                label: str | None = None) -> dict[str, list[Arc] | None]:
+    """One side's solid and liquid paths of row ``k`` (its constriction joins ``series``);
+    ``label`` names the arcs (default: the side; a symmetric cell's "working"/"counter")."""
+    name = label or side
+    f_w = float(sr.wetted_fraction[k])
+    f_net = float(sr.network_contact_fraction[k])
+    constr = float(sr.constriction_ohm_cm2[k]) / A
+    if constr > 0:
+        # same material, same dielectric relaxation time as the bulk (Eckhardt 2022)
+        series.append(Arc(f"{name}_constriction", constr, tau_sse / constr, 1.0, "bulk"))
+    solid_r = {m: float(v[k]) for m, v in sr.solid_ohm_cm2.items()}
+    liquid_r = {m: float(v[k]) for m, v in sr.liquid_ohm_cm2.items()}
+    solid = _path_arcs(side, slot("solid", side), solid_r, f_net, A, "solid_", name) if f_net > 0 else None
+    liquid = _path_arcs(side, slot("liquid", side), liquid_r, f_w, A, "", name) if f_w > 0 else []
+    return {"solid": solid, "liquid": liquid, "after": [], "direct": []}
+
+
+def _circuit(design: Design, x, r, k: int) -> StackCircuit:
+    """The stack circuit of row ``k`` of an evaluated batch."""
+    A = float(design.area_cm2)
+    T = float(r.temperature_K[k])
+    series, notes, tau_sse = _bulk_series(design, x, r, k)
     branches: dict[str, dict[str, list[Arc] | None]] = {}
     for side in ("anode", "cathode"):
         sr = getattr(r, side)
-        f_w = float(sr.wetted_fraction[k])
-        f_net = float(sr.network_contact_fraction[k])
-        f_dir = float(sr.contact_fraction[k]) - f_net
-        constr = float(sr.constriction_ohm_cm2[k]) / A
-        if constr > 0:
-            # same material, same dielectric relaxation time as the bulk (Eckhardt 2022)
-            series.append(Arc(f"{side}_constriction", constr, tau_sse / constr, 1.0, "bulk"))
-        solid_r = {name: float(v[k]) for name, v in sr.solid_ohm_cm2.items()}
-        liquid_r = {name: float(v[k]) for name, v in sr.liquid_ohm_cm2.items()}
-        solid = _path_arcs(side, slot("solid", side), solid_r, f_net, A, "solid_") if f_net > 0 else None
-        liquid = _path_arcs(side, slot("liquid", side), liquid_r, f_w, A, "") if f_w > 0 else []
-        direct: list[Arc] = []
-        after: list[Arc] = []
+        branch = _side_paths(side, sr, k, A, tau_sse, series)
         if side == "cathode":
+            f_dir = float(sr.contact_fraction[k]) - float(sr.network_contact_fraction[k])
             if f_dir > 0:
                 comps = sr.components_ohm_cm2
                 ct_d = float(comps["direct_charge_transfer"][k])
                 films = float(comps["direct_contact_path"][k]) - ct_d
                 if films > 0:
-                    direct.append(Arc("cathode_direct_films", films / A,
-                                      FILM_CAPACITANCE_F_CM2 * f_dir * A, FILM_CPE_ALPHA, side))
-                direct.append(Arc("cathode_direct_charge_transfer", ct_d / A,
-                                  DOUBLE_LAYER_CAPACITANCE_F_CM2 * f_dir * A, CHARGE_TRANSFER_CPE_ALPHA, side))
+                    branch["direct"].append(Arc("cathode_direct_films", films / A,
+                                                FILM_CAPACITANCE_F_CM2 * f_dir * A, FILM_CPE_ALPHA, side))
+                branch["direct"].append(Arc("cathode_direct_charge_transfer", ct_d / A,
+                                            DOUBLE_LAYER_CAPACITANCE_F_CM2 * f_dir * A,
+                                            CHARGE_TRANSFER_CPE_ALPHA, side))
             # charge transfer on the particles reached through the network or the liquid
             u_net = float(r.cathode_utilization[k] - r.cathode_direct_utilization[k])
             active_area = float(x.cathode_active_area_cm2_cm2[k]) * max(u_net, 1e-9) * A
-            after.append(Arc("cathode_charge_transfer", float(r.cathode_charge_transfer_ohm_cm2[k]) / A,
-                             DOUBLE_LAYER_CAPACITANCE_F_CM2 * active_area, CHARGE_TRANSFER_CPE_ALPHA, side))
-        branches[side] = {"solid": solid, "liquid": liquid, "after": after, "direct": direct}
+            branch["after"].append(Arc("cathode_charge_transfer", float(r.cathode_charge_transfer_ohm_cm2[k]) / A,
+                                       DOUBLE_LAYER_CAPACITANCE_F_CM2 * active_area, CHARGE_TRANSFER_CPE_ALPHA,
+                                       side))
+        branches[side] = branch
 
     util = float(r.cathode_utilization[k])
 
     z0, tau_d = _cathode_diffusion(design, x, util, T)
     return StackCircuit(design.name, T - ZERO_CELSIUS_K, A, series, branches, z0, tau_d, notes)
+
+
+def _symmetric_circuits(design: Design, temperatures_C, untreated: bool) -> list[StackCircuit]:
+    """Li|SSE|Li: the bulk, the working and the counter Li|SSE interfaces (each the anode
+    side of its half cell, :func:`lpt.symmetric.half_cells`) and, for a salt-in-polymer
+    separator, the finite-length Warburg of its salt (docs/impedance.md)."""
+    from lpt.interface import build_inputs, evaluate
+    from lpt.symmetric import half_cells
+    from lpt.symmetric.salt import salt_layer
+
+    m = len(temperatures_C)
+    x = build_inputs(list(half_cells(design, untreated))).take(np.repeat(np.arange(2, dtype=np.intp), m))
+    T1 = np.array([x.temperature_K[0] if t is None else t + ZERO_CELSIUS_K for t in temperatures_C])
+    r = evaluate(x, temperature_K=np.concatenate([T1, T1]))
+    A = float(design.area_cm2)
+    salt = salt_layer([design] * m, T1)
+    r_d, tau_d = salt.diffusion_impedance()
+    out = []
+    for k in range(m):
+        series, notes, tau_sse = _bulk_series(design, x, r, k)
+        branches = {"working": _side_paths("anode", r.anode, k, A, tau_sse, series, "working"),
+                    "counter": _side_paths("anode", r.anode, m + k, A, tau_sse, series, "counter")}
+        ws = (float(r_d[k]) / A, float(tau_d[k])) if salt.active[k] else (None, None)
+        if salt.active[k]:
+            notes.append("salt diffusion in the polymer separator: finite-length Warburg (anion-blocking Li faces)")
+        out.append(StackCircuit(design.name, float(T1[k]) - ZERO_CELSIUS_K, A, series, branches, None, None, notes,
+                                separator_warburg_Z0_ohm=ws[0], separator_warburg_tau_s=ws[1]))
+    return out
 
 
 def _cathode_diffusion(design: Design, x, utilization: float, T_K: float) -> tuple[float | None, float | None]:
@@ -364,4 +425,5 @@ def spectrum_json(design: Design, temperature_C: float | None = None, untreated:
         "arcs": [{"name": a.name, "resistance_ohm": a.resistance_ohm, "capacitance_F": a.capacitance_F,
                   "alpha": a.alpha, "tau_s": a.tau_s} for a in c.arcs()],
         "warburg": {"Z0_ohm": c.warburg_Z0_ohm, "tau_s": c.warburg_tau_s},
+        "separator_warburg": {"Z0_ohm": c.separator_warburg_Z0_ohm, "tau_s": c.separator_warburg_tau_s},
     }

@@ -71,6 +71,16 @@ class SaltLayer:
         decay = np.exp(-(self.rate_per_h * np.asarray(hours, float))[:, None] * _K_PI**2)
         return np.where(self.active[:, None], a_inf + (a - a_inf) * decay, 0.0)
 
+    def diffusion_impedance(self) -> tuple[np.ndarray, np.ndarray]:
+        """Small-signal salt diffusion of the separator as a finite-length Warburg,
+        ``Z = R_d tanh(√(jωτ))/√(jωτ)``: each half of the cell (Li face to the mid-plane,
+        where the salt stays at c₀ by symmetry) is a diffusion length ℓ = L/2, so
+        ``τ = ℓ²/D = L²/(4D)`` and ``R_d = (2RT/F)(1 − t⁺)² L/(F D c₀)`` (Ω cm², the DC
+        limit of eq. 16's η_c / i). Zero where inert."""
+        r_d = 2.0 * self.thermal_V * self.one_minus_t * self.q_per_mA_cm2 * 1e3
+        tau_s = np.where(self.active, 3600.0 / (4.0 * np.maximum(self.rate_per_h, 1e-300)), 0.0)
+        return np.where(self.active, r_d, 0.0), tau_s
+
     def surfaces(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """c/c₀ at the working (ξ = 0) and counter (ξ = 1) electrodes."""
         s = a.sum(axis=1)
