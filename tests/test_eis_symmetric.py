@@ -73,3 +73,17 @@ def test_the_polymer_separator_warburg_is_impedance_py_ws_with_the_steady_polari
     assert np.allclose(with_ws - without, Ws([z0, tau], f), rtol=1e-12, atol=1e-12)
     s = simulate_spectrum(d, frequencies_Hz=np.logspace(7, -5, 121))
     assert kramers_kronig(s["frequency_Hz"], s["z"]).valid
+
+
+def test_a_labs_li_llzo_li_spectrum_calibrates_the_li_exchange_current_it_was_made_with():
+    # the standard way to measure an interface: fit the symmetric model to a Li|LLZO|Li
+    # spectrum; a spectrum made with i0 = 3 mA cm⁻² (default 10) gives back 3
+    from lpt import overrides
+    from lpt.calibrate import Measurement, calibrate
+
+    d = sym(sse="LLZO", p=10.0)
+    with overrides.applied({"li_sse_exchange_current_mA_cm2": 3.0}):
+        s = simulate_spectrum(d)
+    cal = calibrate(d, ["li_sse_exchange_current_mA_cm2"], [Measurement(s["frequency_Hz"], s["z"], 25.0)])
+    assert cal.converged
+    assert cal.parameters["li_sse_exchange_current_mA_cm2"].value == pytest.approx(3.0, rel=1e-4)
