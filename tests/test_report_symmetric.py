@@ -34,8 +34,14 @@ def test_symmetric_page_has_its_sections_and_two_figures(page):
     text = page.read_text(encoding="utf-8")
     for sid in SECTION_IDS:
         assert f'<section id="{sid}">' in text
-    assert len(IMG.findall(text)) == 2          # voltage vs time, CCD maps
+    assert len(IMG.findall(text)) == 3          # voltage vs time, Nyquist/Bode, CCD maps
     assert "<script" not in text and "treated" in text and "untreated" in text
+
+
+def test_the_ionic_liquid_lowers_the_cells_dc_resistance_in_its_spectrum(data):
+    # the same fact through the impedance: both wetted Li|garnet interfaces conduct better
+    dc = {arm: data["spectra"][arm]["circuit"].dc_resistance_ohm() for arm in ("treated", "untreated")}
+    assert dc["treated"] < dc["untreated"]
 
 
 def test_the_ionic_liquid_lowers_the_symmetric_overpotential(data):
@@ -74,7 +80,7 @@ def test_symmetric_report_renders_in_headless_chromium(page, tmp_path):
     arr = mpimg.imread(shot)
     assert arr.shape[0] == 1600 and arr.std() > 0.05
     dom = dump_dom(page, tmp_path)
-    assert len(IMG.findall(dom.stdout)) == 2
+    assert len(IMG.findall(dom.stdout)) == 3
     assert re.search(r'<section id="ccd_map">', dom.stdout) and "Uncaught" not in dom.stderr
 
 

@@ -1,8 +1,10 @@
-"""The report page of a symmetric Li|SSE|Li design: voltage vs time treated vs untreated
-and the CCD map over stack pressure × temperature (docs/model.md §7).
+"""The report page of a symmetric Li|SSE|Li design: voltage vs time treated vs untreated,
+the Li|SSE|Li impedance of both arms and the CCD map over stack pressure × temperature
+(docs/model.md §7).
 
-Sections (stable ``id`` attributes): ``summary``, ``voltage_time``, ``ccd_map``. Every
-number comes from :mod:`lpt.symmetric`; this module only lays out.
+Sections (stable ``id`` attributes): ``summary``, ``voltage_time``, ``eis``, ``ccd_map``.
+Every number comes from :mod:`lpt.symmetric` and :mod:`lpt.impedance.model`; this module
+only lays out.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from lpt.design import Design
 from lpt.errors import LptError
 
 ARMS = ("treated", "untreated")
-SECTION_IDS = ("summary", "voltage_time", "ccd_map")
+SECTION_IDS = ("summary", "voltage_time", "eis", "ccd_map")
 DEFAULT_PROTOCOL = "Plate at 0.1 mA cm-2 for 1 hour; Strip at 0.1 mA cm-2 for 1 hour"
 DEFAULT_CYCLES = 50
 MAP_PRESSURES_MPA = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0)
@@ -34,10 +36,13 @@ def collect_symmetric(design: Design, n_cycles: int | None = None) -> dict:
         except LptError as exc:
             raise LptError(f"{design.source}: {exc}") from None
         maps[arm] = ccd_map(design, MAP_PRESSURES_MPA, MAP_TEMPERATURES_C, untreated=u)
+    from lpt.impedance.model import simulate_spectrum
+
+    spectra = {arm: simulate_spectrum(design, untreated=arm == "untreated") for arm in ARMS}
     here = ccd_map(design)["points"][0]
     here_u = ccd_map(design, untreated=True)["points"][0]
     return {"design": design, "protocol": protocol, "cycles": cycles, "runs": runs, "maps": maps,
-            "ccd_here": {"treated": here, "untreated": here_u}}
+            "spectra": spectra, "ccd_here": {"treated": here, "untreated": here_u}}
 
 
 def _fmt(v: float) -> str:
@@ -51,11 +56,16 @@ def summary_rows(data: dict) -> list[list[str]]:
         eta = [cy["overpotential_V"] for cy in r[arm]["cycles"]]
         return _fmt(1e3 * float(np.median(eta))) if eta else "–"
 
+    def dc_ohm_cm2(arm: str) -> float:
+        c = data["spectra"][arm]["circuit"]
+        return c.dc_resistance_ohm() * c.area_cm2
+
     return [
         ["protocol", data["protocol"], data["protocol"]],
         ["end reason", r["treated"]["end_reason"], r["untreated"]["end_reason"]],
         ["time run, h", _fmt(r["treated"]["time_run_h"]), _fmt(r["untreated"]["time_run_h"])],
         ["overpotential (median of cycles), mV", eta_mV("treated"), eta_mV("untreated")],
+        ["cell resistance from the spectrum (DC), Ω cm²", _fmt(dc_ohm_cm2("treated")), _fmt(dc_ohm_cm2("untreated"))],
         ["CCD at the design's pressure and temperature, mA cm⁻²", _fmt(c["treated"]["ccd_mA_cm2"]),
          _fmt(c["untreated"]["ccd_mA_cm2"])],
         ["CCD ended by", c["treated"]["end_reason"], c["untreated"]["end_reason"]],
@@ -75,6 +85,17 @@ def build_symmetric_report(design: Design, n_cycles: int | None = None, data: di
     traces = {arm: (data["runs"][arm]["time_h"], data["runs"][arm]["voltage_V"]) for arm in ARMS}
     sections.append(("voltage_time", "Voltage vs time, treated vs untreated",
                      figure_to_img(plots.symmetric_voltage(traces, data["protocol"]), "voltage vs time")))
+    spectra = {arm: {"frequency_Hz": data["spectra"][arm]["frequency_Hz"], "z": data["spectra"][arm]["z"]}
+               for arm in ARMS}
+    c_t = data["spectra"]["treated"]["circuit"]
+    rows = [[arm, a.name, _fmt(a.resistance_ohm), _fmt(a.capacitance_F), _fmt(a.tau_s)]
+            for arm in ARMS for a in data["spectra"][arm]["circuit"].arcs()]
+    sections.append(("eis", "Impedance of the Li|SSE|Li cell (model)",
+                     figure_to_img(plots.nyquist_bode(spectra, f"Li|SSE|Li at {c_t.temperature_C:.0f} °C, "
+                                                      f"{design.area_cm2:g} cm²"), "Nyquist and Bode of the cell")
+                     + "<details><summary>equivalent-circuit elements</summary>"
+                     + table(["arm", "element", "R (Ω)", "C (F)", "τ (s)"], rows, num_cols={2, 3, 4})
+                     + "</details>"))
     note = ('<p class="note">CCD of a ramp of 0.1 mA cm⁻² steps, 0.5 mAh cm⁻² per half-cycle (`lpt ccd`); '
             '“–”: no failure within the ramp.</p>')
     sections.append(("ccd_map", "Critical current density over stack pressure × temperature",
