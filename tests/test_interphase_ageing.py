@@ -86,7 +86,8 @@ def test_li_lgps_interphase_keeps_wenzels_published_sqrt_t_slope_long_after_asse
 
 
 def test_li_lgps_resistance_series_is_within_30_percent_of_wenzels_fit_over_its_first_12_hours():
-    # the held-out R(t) cases at 0, 1, 6 and 12 h (examples/literature/wenzel2018_lgps_*h_asr.toml);
+    # the R(t) calibration cases at 0, 1, 6 and 12 h (examples/literature/wenzel2018_lgps_*h_asr.toml;
+    # their slope sets k_R, so this checks the law's shape, assembly time and contact bookkeeping);
     # 30 %: the model's square-root law has no non-growing offset, the published fit does, so
     # the model lags most (~25 %) an hour or two after assembly, where √t grows fastest
     # (docs/validation.md, "Li|LGPS resistance vs time").
