@@ -22,7 +22,7 @@ from lpt.interface.chemistry import electrode_interphase, polymer_sei_growth_ohm
 from lpt.interface.chemistry.growth import interphase_thickness_cm, open_circuit_growth_ohm2_cm4_h
 from lpt.interface.chemistry.tables import reactants
 from lpt.symmetric import half_cells
-from lpt.validation_suites import literature_cases
+from lpt.validation_suites import literature_cases, predict
 
 ROOT = Path(__file__).resolve().parents[1]
 LIT = ROOT / "examples" / "literature"
@@ -74,6 +74,29 @@ def test_mixed_conducting_lgps_grows_as_sqrt_t_and_far_faster_than_the_passivati
     # the electron-conducting LGPS interphase thickens orders of magnitude faster
     # (Aktekin et al. 2023: ~0.7 mAh cm⁻² of Li in a week on LGPS, ~0.06 in 400 h on Li6PS5Cl)
     assert ip_lgps.rate_cm2_h > 100.0 * ip_lpscl.rate_cm2_h
+
+
+def test_li_lgps_interphase_keeps_wenzels_published_sqrt_t_slope_long_after_assembly():
+    # Wenzel et al. (Solid State Ionics 318 (2018) 102) fit the Li|LGPS interphase resistance as
+    # R = 83.9 + 45.1 √(t/h) Ω cm²; lpt's R² − R0² = 2 k_R t carries the same slope once R ≫ R0:
+    # between 1000 h and 4000 h dR/d√t is 45.1 Ω cm² h^-½ per contact area (to 1 %: the
+    # remaining curvature of √(R0² + 2 k_R t) there is ~1e-3).
+    r = _side("LGPS", 25.0, [1000.0, 4000.0])
+    assert (r[1] - r[0]) / (math.sqrt(4000.0) - math.sqrt(1000.0)) == pytest.approx(45.1, rel=0.01)
+
+
+def test_li_lgps_resistance_series_is_within_30_percent_of_wenzels_fit_over_its_first_12_hours():
+    # the R(t) calibration cases at 0, 1, 6 and 12 h (examples/literature/wenzel2018_lgps_*h_asr.toml;
+    # their slope sets k_R, so this checks the law's shape, assembly time and contact bookkeeping);
+    # 30 %: the model's square-root law has no non-growing offset, the published fit does, so
+    # the model lags most (~25 %) an hour or two after assembly, where √t grows fastest
+    # (docs/validation.md, "Li|LGPS resistance vs time").
+    for hours in (0, 1, 6, 12):
+        path = LIT / f"wenzel2018_lgps_{hours}h_asr.toml"
+        reported = load_design(path).reported
+        assert float(reported["value"]) == pytest.approx(83.9 + 45.1 * math.sqrt(hours), abs=0.05)
+        predicted, _ = predict(str(path))
+        assert predicted == pytest.approx(float(reported["value"]), rel=0.30), hours
 
 
 def test_li_peo_interphase_reproduces_its_source_point_per_contact_area():
