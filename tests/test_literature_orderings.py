@@ -44,3 +44,21 @@ def test_the_within_study_trends_compare_cases_from_one_source():
     for o in ORDERINGS:
         if o["id"] in within:
             assert _reported(o["higher"])["doi"] == _reported(o["lower"])["doi"], o["id"]
+
+
+def test_an_ordering_naming_a_missing_case_or_another_metric_is_one_sentence(tmp_path):
+    import shutil
+
+    from lpt.errors import LptError
+    from lpt.validation_suites import literature_cases
+
+    src = Path(__file__).resolve().parents[1] / "examples" / "literature"
+    for name in ("duan_lpscl_ccd.toml", "duan_lpscl_fibre_ccd.toml", "duan_lpscl_life.toml"):
+        shutil.copy(src / name, tmp_path / name)
+    base = '[[ordering]]\nid = "t"\nmetric = "ccd_mA_cm2"\nsource = "test"\n'
+    (tmp_path / "orderings.toml").write_text(base + 'higher = "duan_lpscl_fibre_ccd"\nlower = "duan_lpscl_cdd"\n')
+    with pytest.raises(LptError, match="not a case"):
+        literature_cases(tmp_path)
+    (tmp_path / "orderings.toml").write_text(base + 'higher = "duan_lpscl_fibre_ccd"\nlower = "duan_lpscl_life"\n')
+    with pytest.raises(LptError, match="reports lifetime_h"):
+        literature_cases(tmp_path)

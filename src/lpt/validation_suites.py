@@ -106,12 +106,12 @@ def literature_cases(directory: Path | None = None, progress=None) -> list[dict]
     directory = literature_dir() if directory is None else Path(directory)
     paths = sorted(directory.glob("*.toml"))
     designs = [p for p in paths if p.name != "orderings.toml"]
-    cases, values = [], {}
+    cases, values, metrics = [], {}, {}
     for k, p in enumerate(designs):
         rep = load_design(p).reported
         metric, bound, value = rep["metric"], rep.get("bound", "value"), float(rep["value"])
         pred, note = predict(str(p))
-        values[p.stem] = pred
+        values[p.stem], metrics[p.stem] = pred, metric
         tol = {"lower": f"≥ value / {FACTORS[metric]:g}", "upper": f"≤ {FACTORS[metric]:g} × value"}.get(
             bound, f"factor {FACTORS[metric]:g}")
         # a case whose reported number set one of the model's own parameters is a calibration
@@ -126,7 +126,18 @@ def literature_cases(directory: Path | None = None, progress=None) -> list[dict]
     orderings = directory / "orderings.toml"
     if orderings.exists():
         for o in read_toml(orderings, "orderings").get("ordering", []):
-            hi, lo = values.get(o["higher"], np.nan), values.get(o["lower"], np.nan)
+            for key in ("id", "metric", "higher", "lower", "source"):
+                if key not in o:
+                    raise LptError(f"{orderings}: an [[ordering]] has no '{key}' (each names id, metric, higher, "
+                                   f"lower and source).")
+            for side in ("higher", "lower"):
+                if o[side] not in values:
+                    raise LptError(f"{orderings}: ordering '{o['id']}' names {side} = '{o[side]}', which is not a "
+                                   f"case in {directory} (a file name without .toml).")
+                if metrics[o[side]] != o["metric"]:
+                    raise LptError(f"{orderings}: ordering '{o['id']}' compares {o['metric']}, but case "
+                                   f"'{o[side]}' reports {metrics[o[side]]}.")
+            hi, lo = values[o["higher"]], values[o["lower"]]
             ok = bool(np.isfinite(hi) and np.isfinite(lo) and hi > lo)
             cases.append(_case("literature", "ordering", f"{o['id']}:ordering", o["metric"], "bool", 1.0, float(ok), ok,
                                "same ordering", o["source"], f"{o['higher']} {hi:.4g} vs {o['lower']} {lo:.4g}"))
