@@ -107,3 +107,11 @@ def test_the_cell_voltage_carries_the_salt_overpotential_through_a_current_rever
     t = tr.transference_number
     assert v[19] < v[20] < 0 < v[21]             # just after the reversal η_c still outweighs i R
     assert -eta_c == pytest.approx((1 - t) / t * bulk_V, rel=0.02)
+
+
+def test_a_ramp_that_fails_at_its_first_current_says_the_ccd_is_at_most_that():
+    from lpt.symmetric import ccd_map
+
+    pts = ccd_map(peo(T=25.0), None, [25.0, 80.0])["points"]
+    assert pts[0]["end_reason"] == "short_circuit" and pts[0]["at_first_step"]     # Sand's time at once
+    assert pts[1]["ccd_mA_cm2"] > 0.1 and not pts[1]["at_first_step"]

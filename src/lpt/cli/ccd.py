@@ -48,5 +48,6 @@ def ccd(
     for col in ("pressure MPa", "temperature °C", "CCD mA cm⁻²", "ended by"):
         t.add_column(col, justify="right")
     for p in out["points"]:
-        t.add_row(f"{p['pressure_MPa']:g}", f"{p['temperature_C']:g}", f"{p['ccd_mA_cm2']:.3g}", esc(p["end_reason"]))
+        ccd_text = f"≤ {p['ccd_mA_cm2']:.3g}" if p["at_first_step"] else f"{p['ccd_mA_cm2']:.3g}"
+        t.add_row(f"{p['pressure_MPa']:g}", f"{p['temperature_C']:g}", ccd_text, esc(p["end_reason"]))
     console().print(t)

@@ -35,7 +35,9 @@ def ccd_map(design: Design, pressures_MPa: Sequence[float] | None = None,
             temperatures_C: Sequence[float] | None = None, untreated: bool = False, progress=None,
             **ramp) -> dict:
     """CCD over pressure × temperature (the design's own values where a list is not given):
-    ``{"points": [{"pressure_MPa", "temperature_C", "ccd_mA_cm2", "end_reason"}], "wall_s"}``."""
+    ``{"points": [{"pressure_MPa", "temperature_C", "ccd_mA_cm2", "end_reason", "at_first_step"}],
+    "wall_s"}`` (``at_first_step``: the ramp failed at its first current, so the CCD is at most
+    that value)."""
     pressures = [design.stack_pressure_MPa] if not pressures_MPa else [float(p) for p in pressures_MPa]
     temps = [design.temperature_C] if not temperatures_C else [float(t) for t in temperatures_C]
     for p in pressures:
@@ -51,6 +53,10 @@ def ccd_map(design: Design, pressures_MPa: Sequence[float] | None = None,
     grid = list(product(pressures, temps))
     designs = [replace(design, stack_pressure_MPa=p, temperature_C=t) for p, t in grid]
     out = critical_current_density(designs, untreated=untreated, progress=progress, **ramp)
+    # a ramp that fails at its first current bounds the CCD from above only
+    first = ramp.get("start_mA_cm2") or ramp.get("step_mA_cm2", DEFAULT_STEP_MA_CM2)
     points = [{"pressure_MPa": p, "temperature_C": t, "ccd_mA_cm2": float(out["ccd_mA_cm2"][k]),
-               "end_reason": str(out["end_reason"][k])} for k, (p, t) in enumerate(grid)]
+               "end_reason": str(out["end_reason"][k]),
+               "at_first_step": bool(abs(float(out["ccd_mA_cm2"][k]) - first) <= 1e-9 * first)}
+              for k, (p, t) in enumerate(grid)]
     return {"design": design.name, "points": points, "wall_s": out["wall_s"]}
