@@ -60,7 +60,8 @@ def pore_electrolyte(design) -> dict[str, float]:
         return dict(NO_LIQUID)
     kappa_ref = float(t.reference_conductivity_S_cm(T))
     ea = float(t.local_activation_energy_eV(T))
-    diffusivity_ref = t.diffusivity_m2_s * kappa_ref / t.conductivity_S_cm
+    # D at T by Nernst–Einstein (∝ κ T), handed over as a 25 °C value with κ's local slope
+    diffusivity_ref = float(t.diffusivity_at(T)) / float(arrhenius(ea, T))
     # the SSE network beside the liquid (its conductivity at T, as the liquid's)
     sse = materials.get(design.electrolyte.material)
     el = materials.get(cath.material)

@@ -9,8 +9,8 @@ conductivity follows the Vogel–Tammann–Fulcher law where the record gives on
     κ(T) = A exp(−B / (T − T0))
 
 and the Arrhenius law of its 25 °C value and activation energy otherwise (carbonates,
-ethers: what their sources give).  ``D`` scales with ``κ`` (Walden/Stokes–Einstein:
-both follow the viscosity).
+ethers: what their sources give).  ``D`` scales as ``κ T`` (Nernst–Einstein at a fixed
+concentration; Stokes–Einstein D ∝ T/η with Walden's κη = const: :meth:`Transport.diffusivity_at`).
 
 A neat ionic liquid (``li_concentration_mol_L = 0``) holds no Li⁺.  Between electrodes and
 an SSE that exchange only Li⁺ its own ions cannot leave, so at steady state it carries no
