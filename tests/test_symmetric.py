@@ -7,6 +7,7 @@ is resolved to the ramp's step, so orderings are asserted as "≥ one step more"
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -178,3 +179,28 @@ def test_latp_wetted_cathode_asr_no_longer_climbs_with_pressure():
     assert ca[3] < 1.1 * ca[2]
     assert ca[3] < ca[0] / (1.0 - 0.45) / 0.45      # bounded by the porosity: f_w >= eps cos(theta)
     assert np.all(np.diff(interfacial_resistance(untreated)) < 0)
+
+
+def test_the_cyclers_voltage_limit_is_the_designs_when_it_states_one():
+    # a thick LLZO pellet at 0 °C: 0.5 mA cm⁻² through it needs ~2.5 V (no voids at 20 MPa);
+    # the default 1 V limit counts that as lost contact, a stated 5 V limit does not
+    def cell(limit=None):
+        raw = {"name": "v", "cell": "symmetric", "area_cm2": 1.0, "temperature_C": 0.0, "stack_pressure_MPa": 20.0,
+               "electrolyte": {"material": "LLZO", "thickness_um": 1000.0},
+               "anode": {"material": "Li", "thickness_um": 100.0}}
+        if limit is not None:
+            raw["cycling"] = {"voltage_limit_V": limit}
+        return design_from_dict(raw)
+
+    r = simulate_symmetric([cell(), cell(5.0)], "Plate at 0.5 mA cm-2 for 0.2 hours; Strip at 0.5 mA cm-2 for 0.2 hours", 2)
+    assert 1.0 < r.overpotential_V[1, 0] < 5.0
+    assert list(r.end_reason) == ["contact_lost", "completed"]
+
+
+def test_a_voltage_limit_on_a_full_cell_is_one_sentence():
+    import tomllib
+
+    raw = tomllib.loads((Path(__file__).resolve().parents[1] / "examples" / "table1" / "latp_carbonate_lfp.toml").read_text())
+    raw.setdefault("cycling", {})["voltage_limit_V"] = 5.0
+    with pytest.raises(LptError, match="voltage_limit_V is the cycler's limit of a symmetric cell"):
+        design_from_dict(raw)

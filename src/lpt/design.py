@@ -86,6 +86,7 @@ _CYCLING: dict[str, _Spec] = {
     "cycles": (int, (1, 100000), False),
     "c_rate": (float, (1e-3, 50.0), False),
     "current_density_mA_cm2": (float, (1e-4, 100.0), False),
+    "voltage_limit_V": (float, (0.01, 10.0), False),   # a symmetric cell's cycler limit
 }
 _SECTIONS = ("cathode", "electrolyte", "anode", "interfaces", "cycling", "reported")
 
@@ -181,6 +182,7 @@ class Cycling:
     cycles: int | None = None
     c_rate: float | None = None
     current_density_mA_cm2: float | None = None
+    voltage_limit_V: float | None = None   # symmetric cells: |V| beyond which the cycler stops (default: the parameter's)
 
 
 @dataclass(frozen=True)
@@ -391,6 +393,9 @@ def design_from_dict(raw: dict[str, Any], source: str = "<memory>") -> Design:
                                      where=f"interfaces.{side}")
               if side in interfaces else Interface() for side in ("anode", "cathode", "counter")}
     cyc = Cycling(**_check_table(raw.get("cycling", {}), _CYCLING, "cycling", src))
+    if cyc.voltage_limit_V is not None and not symmetric:
+        raise LptError(f"{src}: [cycling] voltage_limit_V is the cycler's limit of a symmetric cell (cell = "
+                       f"\"symmetric\"); a full cell stops at its protocol's cut-off voltages.")
     reported = raw.get("reported", {})
     if not isinstance(reported, dict):
         raise LptError(f"{src}: 'reported' must be a table ([reported]).")

@@ -200,6 +200,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
     rho = np.ones(2 * n)
     working, counter = np.arange(n), np.arange(n, 2 * n)
     terms = li_terms(x, st, T)
+    # the cycler's limit: the design's [cycling] voltage_limit_V, else the parameter's
+    v_limit = np.array([d.cycling.voltage_limit_V or P.symmetric_voltage_limit_V for d in designs])
     salt = salt_layer(designs, T[:n])           # a salt-in-polymer separator polarizes (t⁺ < 1)
     modes = salt.initial() if salt.active.any() else None
 
@@ -281,7 +283,7 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
                 modes = after
                 eta_salt = salt.overpotential_V(modes)
             v_end = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
-            lost = alive & ((np.abs(v_end) > P.symmetric_voltage_limit_V)
+            lost = alive & ((np.abs(v_end) > v_limit)
                             | (rho[working] <= MIN_RETENTION * 1.0001) | (rho[counter] <= MIN_RETENTION * 1.0001))
             end_reason[lost] = "contact_lost"
             fail_i[lost] = i
