@@ -108,11 +108,10 @@ class InterfaceModelHook:
             miss = np.maximum(miss, rel / self.tolerance)
         return miss
 
-    def _handed(self, cycle: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def _handed(self, predicted: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """What to hand over between updates: the prediction where it has moved from the
         values last handed by half a tolerance, those values elsewhere (so that the cycling
         model recomputes its coefficients only every few cycles where they change slowly)."""
-        predicted = self._predicted(cycle)
         moved = self._miss(predicted, self._record) >= HANDED_STEP
         return moved, {k: np.where(moved, predicted[k], self._record[k]) for k in PREDICTED}
 
@@ -122,7 +121,7 @@ class InterfaceModelHook:
         changed = (current_density_mA_cm2 != self._i) | (temperature_K != self._T)
         due = (cycle >= self._next) | changed
         if self._record is not None and not due.any():
-            moved, predicted = self._handed(cycle)
+            moved, predicted = self._handed(self._predicted(cycle))
             if moved.any():
                 self._record = {**self._record, **predicted}
             self.history.append(self._record)  # the same object while nothing moved: the
@@ -167,8 +166,9 @@ class InterfaceModelHook:
             slope = {k: np.zeros(x.n) for k in PREDICTED}
         else:
             # the extrapolation's miss (not the values handed, which lag it by < HANDED_STEP)
-            miss = self._miss(out, self._predicted(cycle))
-            _, handed = self._handed(cycle)
+            predicted = self._predicted(cycle)
+            miss = self._miss(out, predicted)
+            _, handed = self._handed(predicted)
             # the extrapolation gets what the handing-over step leaves of the tolerance
             budget = 1.0 - HANDED_STEP
             grow = np.minimum(2.0, np.sqrt(budget / np.maximum(miss, 0.25 * budget)))

@@ -246,9 +246,13 @@ def stack_circuits(design: Design, temperatures_C, untreated: bool = False) -> l
     x = build_inputs([design], untreated=untreated)
     rows = np.zeros(len(temperatures_C), dtype=np.intp)
     x = x.take(rows)
-    T_K = np.array([x.temperature_K[0] if t is None else t + ZERO_CELSIUS_K for t in temperatures_C])
-    r = evaluate(x, temperature_K=T_K)
+    r = evaluate(x, temperature_K=_temperatures_K(x, temperatures_C))
     return [_circuit(design, x, r, k) for k in range(len(rows))]
+
+
+def _temperatures_K(x, temperatures_C) -> np.ndarray:
+    """Each requested temperature in K (None: the design's own)."""
+    return np.array([x.temperature_K[0] if t is None else t + ZERO_CELSIUS_K for t in temperatures_C])
 
 
 def _bulk_series(design: Design, x, r, k: int) -> tuple[list[Arc], list[str], float]:
@@ -341,7 +345,7 @@ def _symmetric_circuits(design: Design, temperatures_C, untreated: bool) -> list
 
     m = len(temperatures_C)
     x = build_inputs(list(half_cells(design, untreated))).take(np.repeat(np.arange(2, dtype=np.intp), m))
-    T1 = np.array([x.temperature_K[0] if t is None else t + ZERO_CELSIUS_K for t in temperatures_C])
+    T1 = _temperatures_K(x, temperatures_C)
     r = evaluate(x, temperature_K=np.concatenate([T1, T1]))
     A = float(design.area_cm2)
     salt = salt_layer([design] * m, T1)

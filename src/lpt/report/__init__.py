@@ -21,6 +21,8 @@ import numpy as np
 
 from lpt.design import Design, load_design
 from lpt.errors import LptError
+from lpt.report.html import fmt as _fmt
+from lpt.report.impedance import model_impedance_html
 
 ARMS = ("treated", "untreated")
 SECTION_IDS = ("summary", "screening", "asr", "eis", "voltage", "cycling", "metrics")
@@ -64,18 +66,6 @@ def collect(design: Design, n_cycles: int | None = None) -> dict:
         except Exception as exc:
             data["errors"].append(f"metrics ({arm}): {exc}")
     return data
-
-
-def _fmt(v, digits: int = 3) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, str):
-        return v
-    if v == np.inf:  # an open circuit: an interface with no contact and no liquid
-        return "∞"
-    if not np.isfinite(v):
-        return "–"
-    return f"{v:.{digits}g}"
 
 
 def summary_rows(data: dict) -> list[list[str]]:
@@ -278,20 +268,7 @@ def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: i
     sections.append(("screening", "Screening", _screening_html(data)))
     sections.append(("asr", "Interface ASR breakdown", figure_to_img(plots.asr_breakdown(data["asr"]),
                                                                      "ASR breakdown per interface")))
-    spectra = {arm: {"frequency_Hz": data["spectra"][arm]["frequency_Hz"], "z": data["spectra"][arm]["z"]}
-               for arm in ARMS}
-    arcs_rows = []
-    for arm in ARMS:
-        for a in data["spectra"][arm]["circuit"].arcs():
-            arcs_rows.append([arm, a.name, _fmt(a.resistance_ohm), _fmt(a.capacitance_F), _fmt(a.alpha, 2),
-                              _fmt(a.tau_s)])
-    c_t = data["spectra"]["treated"]["circuit"]
-    eis_body = (figure_to_img(plots.nyquist_bode(spectra, f"simulated stack at {c_t.temperature_C:.0f} °C, "
-                                                 f"{design.area_cm2:g} cm²"), "Nyquist and Bode of the stack")
-                + "<details><summary>equivalent-circuit elements</summary>"
-                + table(["arm", "element", "R (Ω)", "C (F)", "α", "τ (s)"], arcs_rows, num_cols={2, 3, 4, 5})
-                + "</details>")
-    sections.append(("eis", "Impedance (model)", eis_body))
+    sections.append(("eis", "Impedance (model)", model_impedance_html(design, data["spectra"], "simulated stack")))
     curves = {arm: data["life"][arm]["curves"] for arm in ARMS if arm in data["life"]}
     sections.append(("voltage", "Voltage–capacity curves", figure_to_img(plots.voltage_curves(curves),
                                                                          "voltage capacity curves")))
@@ -310,7 +287,8 @@ def build_report(design: Design, eis_files: list[str] | None = None, n_cycles: i
         ["quantity (unit in name)", "treated", "untreated"], met_rows, num_cols={1, 2})))
     if eis_files:
         sections.append(("measured", "Measured spectra: fit, DRT, Arrhenius",
-                         _measured_html(list(eis_files), spectra["treated"])))
+                         _measured_html(list(eis_files), {k: data["spectra"]["treated"][k]
+                                                          for k in ("frequency_Hz", "z")})))
     if cycling_file:
         sections.append(("measured_cycling", "Measured cycling beside the model",
                          _measured_cycling_html(data, measured_cycling(design, cycling_file))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from pathlib import Path
 
 CSS = """
@@ -29,6 +30,20 @@ def figure_to_img(fig, alt: str) -> str:
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def fmt(v, digits: int = 3) -> str:
+    """A table cell for a number: ``digits`` significant digits, "∞" for an open circuit
+    (an interface with no contact and no liquid), "–" for none or not finite."""
+    if v is None:
+        return "–"
+    if isinstance(v, str):
+        return v
+    if v == math.inf:
+        return "∞"
+    if not math.isfinite(v):
+        return "–"
+    return f"{v:.{digits}g}"
 
 
 def esc(x) -> str:

@@ -76,6 +76,7 @@ def build_symmetric_report(design: Design, n_cycles: int | None = None, data: di
                            calibration: dict | None = None) -> str:
     """The HTML text of a symmetric design's report."""
     from lpt.report import plots
+    from lpt.report.impedance import model_impedance_html
     from lpt.report.html import esc, figure_to_img, page, table
 
     data = data if data is not None else collect_symmetric(design, n_cycles)
@@ -85,17 +86,8 @@ def build_symmetric_report(design: Design, n_cycles: int | None = None, data: di
     traces = {arm: (data["runs"][arm]["time_h"], data["runs"][arm]["voltage_V"]) for arm in ARMS}
     sections.append(("voltage_time", "Voltage vs time, treated vs untreated",
                      figure_to_img(plots.symmetric_voltage(traces, data["protocol"]), "voltage vs time")))
-    spectra = {arm: {"frequency_Hz": data["spectra"][arm]["frequency_Hz"], "z": data["spectra"][arm]["z"]}
-               for arm in ARMS}
-    c_t = data["spectra"]["treated"]["circuit"]
-    rows = [[arm, a.name, _fmt(a.resistance_ohm), _fmt(a.capacitance_F), _fmt(a.tau_s)]
-            for arm in ARMS for a in data["spectra"][arm]["circuit"].arcs()]
     sections.append(("eis", "Impedance of the Li|SSE|Li cell (model)",
-                     figure_to_img(plots.nyquist_bode(spectra, f"Li|SSE|Li at {c_t.temperature_C:.0f} °C, "
-                                                      f"{design.area_cm2:g} cm²"), "Nyquist and Bode of the cell")
-                     + "<details><summary>equivalent-circuit elements</summary>"
-                     + table(["arm", "element", "R (Ω)", "C (F)", "τ (s)"], rows, num_cols={2, 3, 4})
-                     + "</details>"))
+                     model_impedance_html(design, data["spectra"], "Li|SSE|Li cell")))
     note = ('<p class="note">CCD of a ramp of 0.1 mA cm⁻² steps, 0.5 mAh cm⁻² per half-cycle (`lpt ccd`); '
             '“–”: no failure within the ramp.</p>')
     sections.append(("ccd_map", "Critical current density over stack pressure × temperature",

@@ -204,6 +204,7 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
     v_limit = np.array([d.cycling.voltage_limit_V or P.symmetric_voltage_limit_V for d in designs])
     salt = salt_layer(designs, T[:n])           # a salt-in-polymer separator polarizes (t⁺ < 1)
     modes = salt.initial() if salt.active.any() else None
+    eta_salt = 0.0                              # a uniform salt: no concentration overpotential
 
     alive = np.ones(n, bool)
     end_reason = np.full(n, "completed", dtype=object)
@@ -247,7 +248,6 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             elif step.kind == "strip":
                 strips[working] = True
             sign = {"plate": -1.0, "strip": 1.0, "rest": 0.0}[step.kind]
-            eta_salt = salt.overpotential_V(modes) if modes is not None else 0.0
             v_start = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
             # dendrite onset on the plating side: its overpotential is largest at the start (its
             # voids only close while plating); its flaw grows while plating (electronic leakage)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lpt.interface.mechanisms.li_metal import li_flow_hardness_MPa
+from lpt.interface.mechanisms.li_metal import li_flow_hardness_MPa, sse_molten
 from lpt.interface.mechanisms.registry import SideView, mechanism
 from lpt.parameters import parameters
 
@@ -49,8 +49,7 @@ def contact_law(v: SideView) -> np.ndarray:
         hardness = np.where(s.li_metal, li_flow_hardness_MPa(s.hardness_MPa, v.temperature_K), s.hardness_MPa)
         # a polymer SSE above its melting point is the softer body and has no yield stress:
         # it flows into the electrode's roughness and touches it everywhere
-        molten = np.asarray(v.temperature_K, float) > x.sse_melting_K
-        return np.where(molten, 1.0, bowden_tabor(x.contact_pressure_MPa, hardness))
+        return np.where(sse_molten(x, v.temperature_K), 1.0, bowden_tabor(x.contact_pressure_MPa, hardness))
     return np.minimum(bowden_tabor(x.cathode_contact_pressure_MPa, s.hardness_MPa), 1.0 - x.cathode_porosity)
 
 

@@ -72,13 +72,18 @@ def li_supply_mA_cm2(pressure_MPa: np.ndarray, temperature_K: np.ndarray) -> tup
     return diffusion + creep, creep
 
 
+def sse_molten(x, temperature_K) -> np.ndarray:
+    """The SSE of inputs ``x`` is a polymer above its melting point at ``temperature_K``: a
+    melt, softer than Li and without a yield stress (contact and voids, docs/model.md §1.1)."""
+    return np.asarray(temperature_K, float) > x.sse_melting_K
+
+
 def side_supply_mA_cm2(x, temperature_K) -> tuple[np.ndarray, np.ndarray]:
     """:func:`li_supply_mA_cm2` for the Li sides of inputs ``x``; against a molten polymer
     SSE the supply is unbounded: the melt, the softer body with no yield stress, follows
     the receding Li, so no gap opens (docs/model.md §1.1 and §7)."""
     supply, creep = li_supply_mA_cm2(x.pressure_MPa, temperature_K)
-    molten = np.asarray(temperature_K, float) > x.sse_melting_K
-    return np.where(molten, np.inf, supply), creep
+    return np.where(sse_molten(x, temperature_K), np.inf, supply), creep
 
 
 def li_um_per_mAh_cm2() -> float:
