@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -47,6 +47,7 @@ from lpt.symmetric.salt import salt_layer
 _STAND_IN_CATHODE = Cathode(material="LFP", loading_mg_cm2=1.0, thickness_um=10.0)
 RAMP_CYCLE_CAP = 2000           # a ramp "until short" that never fails stops here
 CHUNK_H = 1.0                   # a longer step is followed in pieces of at most this (voids, voltage)
+LOCATE_ITERATIONS = 16          # bisections that place a contact loss inside its piece (1/65536 of it)
 TRACE_POINTS = 2000
 END_REASONS = ("completed", "short_circuit", "contact_lost")
 
@@ -86,6 +87,20 @@ class LiSideTerms:
 
     def contact_fraction(self, retention: np.ndarray) -> np.ndarray:
         return self.as_assembled * retention
+
+    def take(self, rows: np.ndarray) -> LiSideTerms:
+        """The same terms for the Li sides ``rows`` only (the view is kept whole)."""
+        return replace(self, **{f.name: getattr(self, f.name)[rows] for f in fields(self) if f.name != "view"})
+
+    def onset_hours(self, eta_V: np.ndarray, extension_cm: np.ndarray, rows) -> np.ndarray:
+        """Plating time at the overpotential ``eta_V`` after which the flaw of ``rows``, lengthened by
+        electronic leakage at (V_m/F) σ_e η / c per hour (eq. 15), reaches the depth whose Griffith
+        threshold is η: c* = (K_IC/Y · V_m/F / η)² / π (∞ for an SSE that conducts no electrons)."""
+        eta = np.maximum(np.asarray(eta_V, float), 1e-30)
+        c_star_cm = (self.griffith_V_m05[rows] / eta) ** 2 / np.pi * 1e2
+        rate = self.leak_cm_per_V_h[rows] * eta
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(rate > 0, (c_star_cm - self.flaw_size_cm[rows] - extension_cm) / rate, np.inf)
 
     def asr_ohm_cm2(self, retention: np.ndarray) -> np.ndarray:
         """Constriction + solid ‖ liquid path of each Li side (docs/model.md eq. 1)."""
@@ -231,6 +246,27 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
         terms = li_terms(x, st, T)
         t_refresh, stripped = now, np.zeros(2 * n)
 
+    def loss_hours(k, rho0, strips, i, dur, sign, salt0, salt1) -> np.ndarray:
+        """Hours into a piece at which designs ``k`` lose their contact (a side's retention at
+        its floor, or the cell voltage past the cycler's limit), by bisection on the piece's
+        duration: eq. (13) from the piece's start for a shorter time; the salt's overpotential
+        is taken linear over the piece."""
+        rows, m = np.concatenate([k, k + n]), len(k)
+        sub, r0, s = terms.take(rows), rho0[rows], strips[rows]
+        e0, e1 = (np.broadcast_to(np.asarray(e, float), (n,))[k] for e in (salt0, salt1))
+        lo, hi = np.zeros(m), np.full(m, dur)
+        for _ in range(LOCATE_ITERATIONS):
+            mid = 0.5 * (lo + hi)
+            tau = np.concatenate([mid, mid])
+            r = evolve_retention(r0, strip_h=np.where(s, tau, 0.0), recover_h=np.where(s, 0.0, tau), current_mA_cm2=i,
+                                 as_assembled=sub.as_assembled, ratio=sub.ratio, wet=sub.wet,
+                                 supply_mA_cm2=sub.supply_mA_cm2, creep_mA_cm2=sub.creep_mA_cm2)
+            a = sub.asr_ohm_cm2(r)
+            v = sign * i * 1e-3 * (sub.bulk_ohm_cm2[:m] + a[:m] + a[m:]) + e0 + (e1 - e0) * mid / dur
+            gone = (np.abs(v) > v_limit[k]) | (r[:m] <= MIN_RETENTION * 1.0001) | (r[m:] <= MIN_RETENTION * 1.0001)
+            hi, lo = np.where(gone, mid, hi), np.where(gone, lo, mid)
+        return hi
+
     completed = np.zeros(n, int)
     asr = terms.asr_ohm_cm2(rho)
     for cycle in range(1, n_cycles + 1):
@@ -256,13 +292,20 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
                 eta = terms.plating_overpotential_V(i, rho)[side]
                 grown = extension[side] + terms.leak_cm_per_V_h[side] * eta * dur
                 crit_end = terms.critical_overpotential_V(grown, side)
-                short = alive & (((eta >= crit[side]) & first) | (eta >= crit_end))
+                at_start = alive & (eta >= crit[side]) & first
+                short = at_start | (alive & (eta >= crit_end))
                 end_reason[short] = "short_circuit"
                 fail_i[short] = i
+                # a flaw that leakage lengthens fails at the moment it reaches its critical depth
+                grew = short & ~at_start
+                if grew.any():
+                    into = np.clip(terms.onset_hours(eta, extension[side], side), 0.0, dur)
+                    t_run = np.where(grew, t_run + into, t_run)
                 alive &= ~short
                 rows_alive = np.concatenate([alive, alive])
                 extension[side] = np.where(alive, grown, extension[side])
                 crit[side] = np.where(alive, crit_end, crit[side])
+            rho_start, salt_start = rho, eta_salt
             new_rho = evolve_retention(rho, strip_h=np.where(strips, dur, 0.0), recover_h=np.where(strips, 0.0, dur),
                                        current_mA_cm2=i, as_assembled=terms.as_assembled, ratio=terms.ratio,
                                        wet=terms.wet, supply_mA_cm2=terms.supply_mA_cm2,
@@ -289,7 +332,11 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             fail_i[lost] = i
             ended = lost | sand                   # the voltage that ended the run is recorded
             eta_max = np.where(alive | ended, np.maximum(eta_max, np.maximum(np.abs(v_start), np.abs(v_end))), eta_max)
-            t_run = np.where(alive, t_run + dur, t_run)
+            ran_h = np.full(n, dur)
+            if lost.any():                        # the contact is lost at a moment inside the piece
+                k = np.flatnonzero(lost)
+                ran_h[k] = loss_hours(k, rho_start, strips, i, dur, sign, salt_start, eta_salt)
+            t_run = np.where(alive, t_run + ran_h, t_run)
             alive &= ~lost
             trace_t += [t_now, t_now + dur]
             trace_v += [np.where(alive | ended, v_start, np.nan), np.where(alive | ended, v_end, np.nan)]
