@@ -15,6 +15,7 @@ import pytest
 from lpt import materials, metrics
 from lpt.design import design_from_dict, load_design
 from lpt.errors import LptError
+from lpt.parameters import parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 LATP = ROOT / "examples" / "table1" / "latp_carbonate_lfp.toml"
@@ -35,7 +36,9 @@ def test_hand_calculation_latp_carbonate_lfp():
     m_cat_sse = c.sse_volume_fraction * c.thickness_um * latp.density_g_cm3 * 0.1
     m_carbon = c.carbon_volume_fraction * c.thickness_um * carbon * 0.1
     m_al = c.current_collector_thickness_um * Al * 0.1
-    m_sep = d.electrolyte.thickness_um * latp.density_g_cm3 * d.electrolyte.relative_density * 0.1
+    # a sintered pellet that states no density: the pellet default (a cast polymer film: 1)
+    rho_sep = d.electrolyte.relative_density or parameters().pellet_relative_density
+    m_sep = d.electrolyte.thickness_um * latp.density_g_cm3 * rho_sep * 0.1
     m_li = d.anode.thickness_um * li.density_g_cm3 * 0.1
     m_cu = d.anode.current_collector_thickness_um * Cu * 0.1
     m_liq_a = d.anode_interface.loading_uL_cm2 * lp.density_g_cm3

@@ -142,7 +142,8 @@ class Cathode:
 class Electrolyte:
     material: str
     thickness_um: float
-    relative_density: float = 0.95
+    # unset: a pressed or sintered pellet's `pellet_relative_density`, a cast polymer film's 1
+    relative_density: float | None = None
     flaw_size_um: float | None = None                # surface flaw depth (Porz et al. 2017)
     fracture_toughness_MPa_m05: float | None = None  # K_IC (default: by SSE class)
     electronic_conductivity_S_cm: float | None = None  # default: the knowledge base's (Han et al. 2019)

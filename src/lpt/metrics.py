@@ -57,6 +57,7 @@ from lpt import materials, therapies
 from lpt.batch import DesignBatch, take
 from lpt.design import Design, current_collectors
 from lpt.errors import LptError, did_you_mean
+from lpt.parameters import parameters
 from lpt.therapies.base import side_context
 
 UL_CM2_TO_UM = 10.0  # 1 µL cm⁻² spread over 1 cm² is 1e-3 cm = 10 µm
@@ -158,7 +159,8 @@ def _stack_row(d: Design, nums) -> dict:
         cathode_carbon_volume_fraction=nums["cathode.carbon_volume_fraction"],
         cathode_current_collector_thickness_um=nums["cathode.current_collector_thickness_um"],
         electrolyte_thickness_um=nums["electrolyte.thickness_um"],
-        electrolyte_relative_density=nums["electrolyte.relative_density"],
+        electrolyte_relative_density=sse.relative_density(nums["electrolyte.relative_density"],
+                                                          parameters().pellet_relative_density),
         anode_thickness_um=nums["anode.thickness_um"],
         anode_current_collector_thickness_um=nums["anode.current_collector_thickness_um"],
         cathode_density_g_cm3=cath.density_g_cm3,

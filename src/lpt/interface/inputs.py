@@ -221,7 +221,8 @@ def design_row(design: Design, nums: Mapping[str, np.ndarray]) -> dict[str, Any]
         # the composite keeps the contacts its cold-pressing made; the stack only holds them
         cathode_contact_pressure_MPa=np.fmax(cathode_fabrication_pressure_MPa(nums), nums["stack_pressure_MPa"]),
         # Bruggeman-type correction of the pellet's conductivity, σ ∝ ρ_rel^1.5
-        sse_sigma_S_cm=sse.conductivity_S_cm * nums["electrolyte.relative_density"] ** 1.5,
+        sse_sigma_S_cm=sse.conductivity_S_cm * sse.relative_density(nums["electrolyte.relative_density"],
+                                                                    P.pellet_relative_density) ** 1.5,
         sse_Ea_eV=sse.activation_energy_eV,
         sse_thickness_cm=nums["electrolyte.thickness_um"] * UM_TO_CM,
         sse_flaw_size_cm=np.where(np.isnan(flaw_um), P.sse_flaw_size_um, flaw_um) * UM_TO_CM,

@@ -106,6 +106,18 @@ class SolidElectrolyte(Material):
     # (lpt.interface.mechanisms.contact)
     melting_point_C: float | None = None
 
+    @property
+    def cast_film(self) -> bool:
+        """A separator cast from a polymer or polymer–ceramic slurry: a film without the
+        residual porosity of a pressed or sintered pellet."""
+        return self.chemistry in ("polymer", "composite")
+
+    def relative_density(self, stated, pellet_default: float) -> np.ndarray:
+        """The separator's relative density per design: the stated value (NaN: unset), else 1
+        for a cast film and ``pellet_default`` for a pellet."""
+        stated = np.asarray(stated, float)
+        return np.where(np.isnan(stated), 1.0 if self.cast_film else pellet_default, stated)
+
 
 class LiTransportPhase(Material):
     """A phase that carries Li⁺ beside the SSE: a liquid, or the polymer a precursor forms.
