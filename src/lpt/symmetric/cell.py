@@ -47,7 +47,7 @@ from lpt.symmetric.salt import salt_layer
 _STAND_IN_CATHODE = Cathode(material="LFP", loading_mg_cm2=1.0, thickness_um=10.0)
 RAMP_CYCLE_CAP = 2000           # a ramp "until short" that never fails stops here
 CHUNK_H = 1.0                   # a longer step is followed in pieces of at most this (voids, voltage)
-LOCATE_ITERATIONS = 16          # bisections that place a contact loss inside its piece (1/65536 of it)
+LOCATE_ITERATIONS = 12          # bisections that place a contact loss inside its piece (1/4096 of it, < 1 s)
 TRACE_POINTS = 2000
 END_REASONS = ("completed", "short_circuit", "contact_lost")
 
