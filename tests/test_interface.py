@@ -68,7 +68,6 @@ def test_more_liquid_never_raises_asr_and_saturates_when_the_gap_is_full():
 
 
 def test_reference_temperature_gives_reference_values_and_arrhenius_slopes():
-    P = parameters()
     assert arrhenius(0.5, REFERENCE_TEMPERATURE_K) == pytest.approx(1.0)
     d = make()
     x = build_inputs([d])

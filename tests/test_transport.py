@@ -142,7 +142,7 @@ def test_a_liquid_oxidized_at_the_cathode_grows_a_cei_and_a_stable_one_none():
     designs = [_with_cathode_liquid(d, "LiTFSI-DOLDME", 2.0), _with_cathode_liquid(d, "LiTFSI-Pyr13TFSI", 2.0)]
     x = build_inputs(designs)
     st = advance(x, initial_state(x), 200.0)
-    ether, il = st.cathode.cei_thickness_cm * 1e7, None
+    ether = st.cathode.cei_thickness_cm * 1e7
     assert ether[0] > 10.0 and ether[1] < 0.1        # nm
     assert st.cathode.liquid_consumed_cm3_cm2[0] > 100 * st.cathode.liquid_consumed_cm3_cm2[1]
     assert st.cathode.li_consumed_mAh_cm2[0] > 0
