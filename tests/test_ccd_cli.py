@@ -47,6 +47,8 @@ def test_ccd_json_over_a_grid(tmp_path):
     (["simulate", SYM, "--protocol", "Ramp from 0.1 mA cm-2 by 0.1 mA cm-2 every 1 cycle; Plate for 0.5 mAh cm-2; "
       "Strip for 0.5 mAh cm-2", "--json"], "a ramp needs an end"),
     (["ccd", SYM, "--step-ma-cm2", 0, "--json"], "a CCD ramp needs a current step"),
+    (["ccd", SYM, "--half-cycle-h", 1, "--areal-capacity-mah-cm2", 0.5, "--json"], "one of the two; got both"),
+    (["ccd", SYM, "--half-cycle-h", -1, "--json"], "a time of 0 to 100 h per half-cycle"),
 ])
 def test_bad_symmetric_protocols_are_one_sentence(args, words):
     assert_one_sentence(run(*args), words)
@@ -57,3 +59,35 @@ def test_a_symmetric_design_with_a_cathode_section_is_one_sentence(tmp_path):
     bad.write_text(SYM.read_text() + '\n[cathode]\nmaterial = "LFP"\nloading_mg_cm2 = 5.0\nthickness_um = 40.0\n')
     for cmd in ("ccd", "simulate"):
         assert_one_sentence(run(cmd, bad, "--json"), "has no [cathode]", bad.name)
+
+
+def test_a_timed_ramp_passes_current_times_time_each_half_cycle():
+    # "1 h / 1 h" ramps: each half-cycle lasts the stated time, so its charge is i x t; a ramp of
+    # 0.1 mA cm-2 steps run to its fifth current (an end) has run exactly 5 cycles x 2 h, and the
+    # timed ramp is the protocol sentence it stands for
+    from lpt.symmetric import simulate_symmetric
+    from lpt.symmetric.protocol import ccd_protocol, parse_symmetric_protocol
+
+    d = load_design(SYM)
+    timed = ccd_protocol(0.1, half_cycle_h=1.0)
+    assert timed == parse_symmetric_protocol("Ramp from 0.1 mA cm-2 by 0.1 mA cm-2 every 1 cycle until short; "
+                                             "Plate for 1 hours; Strip for 1 hours")
+    assert [s.duration_h(i) for s in timed.steps for i in (0.1, 0.7)] == [1.0, 1.0, 1.0, 1.0]
+    capped = "Ramp from 0.01 mA cm-2 by 0.01 mA cm-2 every 1 cycle until 0.05 mA cm-2; Plate for 1 hour; Strip for 1 hour"
+    r = simulate_symmetric([d], capped)
+    assert r.end_reason[0] == "completed" and r.time_h[0] == pytest.approx(10.0, rel=1e-12)
+
+
+def test_a_literature_ccd_case_states_its_charge_or_its_time_per_half_cycle(tmp_path):
+    from lpt.errors import LptError
+    from lpt.validation_suites import predict
+
+    src = (ROOT / "examples" / "literature" / "zhang2025_lpscl_ccd.toml").read_text()
+    both = tmp_path / "both.toml"
+    both.write_text(src + "capacity_per_half_cycle_mAh_cm2 = 0.5\n")
+    with pytest.raises(LptError, match="one of the two"):
+        predict(str(both))
+    bad = tmp_path / "bad.toml"
+    bad.write_text(src.replace("ramp_half_cycle_h = 1.0", 'ramp_half_cycle_h = "an hour"'))
+    with pytest.raises(LptError, match="ramp_half_cycle_h must be a positive number"):
+        predict(str(bad))

@@ -57,6 +57,19 @@ def within(metric: str, bound: str, reported: float, predicted: float) -> bool:
     return reported > 0 and predicted > 0 and 1.0 / f <= predicted / reported <= f
 
 
+def _ramp_number(rep: dict, key: str, path: str) -> float:
+    """A CCD case's ramp number from its [reported] table, or one sentence naming it."""
+    try:
+        value = float(rep[key])
+    except KeyError:
+        raise LptError(f"{path}: [reported] of a CCD case needs {key}.") from None
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not (np.isfinite(value) and value > 0):
+        raise LptError(f"{path}: [reported] {key} must be a positive number (got {rep[key]!r}).")
+    return value
+
+
 @lru_cache(maxsize=128)
 def predict(path: str) -> tuple[float, str]:
     """The model's value of a literature case's metric, and a note (how the run ended)."""
@@ -67,9 +80,18 @@ def predict(path: str) -> tuple[float, str]:
     rep = d.reported
     metric = rep["metric"]
     if metric == "ccd_mA_cm2":
-        out = critical_current_density([d], step_mA_cm2=float(rep["ramp_step_mA_cm2"]),
-                                       capacity_mAh_cm2=float(rep["capacity_per_half_cycle_mAh_cm2"]),
-                                       start_mA_cm2=float(rep.get("ramp_start_mA_cm2", rep["ramp_step_mA_cm2"])))
+        # each half-cycle passes a stated charge, or lasts a stated time (the paper's "1 h / 1 h")
+        per_half = {k: _ramp_number(rep, k, path) for k in ("capacity_per_half_cycle_mAh_cm2", "ramp_half_cycle_h")
+                    if k in rep}
+        if len(per_half) != 1:
+            raise LptError(f"{path}: [reported] of a CCD case needs capacity_per_half_cycle_mAh_cm2 or "
+                           f"ramp_half_cycle_h, one of the two (got {', '.join(per_half) or 'neither'}).")
+        step = _ramp_number(rep, "ramp_step_mA_cm2", path)
+        out = critical_current_density([d], step_mA_cm2=step,
+                                       capacity_mAh_cm2=per_half.get("capacity_per_half_cycle_mAh_cm2"),
+                                       half_cycle_h=per_half.get("ramp_half_cycle_h"),
+                                       start_mA_cm2=_ramp_number(rep, "ramp_start_mA_cm2", path) if "ramp_start_mA_cm2" in rep
+                                       else step)
         return float(out["ccd_mA_cm2"][0]), f"ramp ended by {out['end_reason'][0]}"
     if metric == "interface_resistance_ohm_cm2":
         x = build_inputs([half_cells(d)[0]])

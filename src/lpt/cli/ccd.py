@@ -17,7 +17,9 @@ def ccd(
     pressure_mpa: Optional[list[float]] = typer.Option(None, "--pressure-mpa", help="Stack pressures, MPa (repeat the option; default: the design's)."),
     temperature_c: Optional[list[float]] = typer.Option(None, "--temperature-c", help="Temperatures, °C (repeat; default: the design's)."),
     step_ma_cm2: float = typer.Option(0.1, "--step-ma-cm2", help="Current step of the ramp, mA cm⁻²."),
-    areal_capacity_mah_cm2: float = typer.Option(0.5, "--areal-capacity-mah-cm2", help="Areal capacity per half-cycle, mAh cm⁻²."),
+    areal_capacity_mah_cm2: Optional[float] = typer.Option(None, "--areal-capacity-mah-cm2", help="Areal capacity per half-cycle, mAh cm⁻² (default 0.5)."),
+    half_cycle_h: Optional[float] = typer.Option(None, "--half-cycle-h", help="Or a fixed time per half-cycle, h (the charge grows with the current)."),
+    start_ma_cm2: Optional[float] = typer.Option(None, "--start-ma-cm2", help="First current of the ramp, mA cm⁻² (default: the step)."),
     untreated: bool = typer.Option(False, "--untreated", help="Remove the therapies."),
     json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
@@ -37,14 +39,17 @@ def ccd(
                   console=err, transient=True, disable=points < PROGRESS_MIN_POINTS or not err.is_terminal) as bar:
         task = bar.add_task("ccd", total=points)
         out = ccd_map(d, pressure_mpa, temperature_c, step_mA_cm2=step_ma_cm2,
-                      capacity_mAh_cm2=areal_capacity_mah_cm2, untreated=untreated,
+                      capacity_mAh_cm2=areal_capacity_mah_cm2, half_cycle_h=half_cycle_h,
+                      start_mA_cm2=start_ma_cm2, untreated=untreated,
                       progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json:
         print_json(out)
         return
     from rich.table import Table
 
-    t = Table(title=f"{esc(d.name)}: CCD ({step_ma_cm2:g} mA cm⁻² steps, {areal_capacity_mah_cm2:g} mAh cm⁻² per half-cycle)")
+    per_half = (f"{half_cycle_h:g} h" if half_cycle_h is not None
+                else f"{areal_capacity_mah_cm2 if areal_capacity_mah_cm2 is not None else 0.5:g} mAh cm⁻²")
+    t = Table(title=f"{esc(d.name)}: CCD ({step_ma_cm2:g} mA cm⁻² steps, {per_half} per half-cycle)")
     for col in ("pressure MPa", "temperature °C", "CCD mA cm⁻²", "ended by"):
         t.add_column(col, justify="right")
     for p in out["points"]:

@@ -20,13 +20,17 @@ MAX_MAP_POINTS = 1000           # pressures × temperatures run at once (memory:
 
 
 def critical_current_density(designs: Sequence[Design], *, step_mA_cm2: float = DEFAULT_STEP_MA_CM2,
-                             capacity_mAh_cm2: float = DEFAULT_CAPACITY_MAH_CM2,
-                             start_mA_cm2: float | None = None, untreated: bool = False,
+                             capacity_mAh_cm2: float | None = None, start_mA_cm2: float | None = None,
+                             half_cycle_h: float | None = None, untreated: bool = False,
                              progress=None) -> dict:
     """CCD of each design (mA cm⁻², the current of the failing step; NaN if it never failed
-    within the ramp's cycle cap) and how the run ended. ``progress(done, total)`` counts
-    the designs whose ramp has ended."""
-    res = simulate_symmetric(designs, ccd_protocol(step_mA_cm2, capacity_mAh_cm2, start_mA_cm2),
+    within the ramp's cycle cap) and how the run ended. Each half-cycle passes
+    ``capacity_mAh_cm2`` (default 0.5 mAh cm⁻²) or lasts ``half_cycle_h`` hours.
+    ``progress(done, total)`` counts the designs whose ramp has ended."""
+    if capacity_mAh_cm2 is None and half_cycle_h is None:
+        capacity_mAh_cm2 = DEFAULT_CAPACITY_MAH_CM2
+    res = simulate_symmetric(designs, ccd_protocol(step_mA_cm2, capacity_mAh_cm2, start_mA_cm2,
+                                                   half_cycle_h=half_cycle_h),
                              untreated=untreated, progress=progress)
     return {"ccd_mA_cm2": res.failure_current_mA_cm2, "end_reason": res.end_reason, "wall_s": res.wall_s}
 

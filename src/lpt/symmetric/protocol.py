@@ -172,16 +172,24 @@ def parse_symmetric_protocol(protocol: str | list[str] | tuple[str, ...] | Symme
     return SymmetricProtocol(steps, ramp)
 
 
-def ccd_protocol(step_mA_cm2: float, capacity_mAh_cm2: float, start_mA_cm2: float | None = None) -> SymmetricProtocol:
+def ccd_protocol(step_mA_cm2: float, capacity_mAh_cm2: float | None = None, start_mA_cm2: float | None = None, *,
+                 half_cycle_h: float | None = None) -> SymmetricProtocol:
     """The usual CCD test: the current rises by ``step`` every cycle, plating and stripping
-    ``capacity`` each half-cycle, until the cell fails."""
-    if not 0 < step_mA_cm2 <= 100.0 or not 0 < capacity_mAh_cm2 <= 100.0:
+    ``capacity`` each half-cycle — or, with ``half_cycle_h``, for a fixed time each half-cycle
+    (the charge then grows with the current, as in "1 h / 1 h" ramps) — until the cell fails."""
+    if (capacity_mAh_cm2 is None) == (half_cycle_h is None):
+        raise LptError("a CCD ramp passes either an areal capacity or a fixed time per half-cycle "
+                       "(--areal-capacity-mah-cm2 or --half-cycle-h), one of the two; got "
+                       f"{'both' if half_cycle_h is not None else 'neither'}.")
+    amount = capacity_mAh_cm2 if half_cycle_h is None else half_cycle_h
+    unit = "mAh cm-2" if half_cycle_h is None else "hours"
+    if not 0 < step_mA_cm2 <= 100.0 or not 0 < amount <= 100.0:
         raise LptError("a CCD ramp needs a current step of 0 to 100 mA cm-2 and an areal capacity of 0 to "
-                       f"100 mAh cm-2 per half-cycle (--step-ma-cm2, --areal-capacity-mah-cm2); got "
-                       f"{step_mA_cm2:g} and {capacity_mAh_cm2:g}.")
+                       "100 mAh cm-2 or a time of 0 to 100 h per half-cycle (--step-ma-cm2, "
+                       f"--areal-capacity-mah-cm2, --half-cycle-h); got {step_mA_cm2:g} mA cm-2 and {amount:g} {unit}.")
     start = step_mA_cm2 if start_mA_cm2 is None else start_mA_cm2
     if not 0 < start <= 100.0:
         raise LptError(f"a CCD ramp starts between 0 and 100 mA cm-2, got {start:g}.")
     return parse_symmetric_protocol(
         f"Ramp from {start:g} mA cm-2 by {step_mA_cm2:g} mA cm-2 every 1 cycle until short; "
-        f"Plate for {capacity_mAh_cm2:g} mAh cm-2; Strip for {capacity_mAh_cm2:g} mAh cm-2")
+        f"Plate for {amount:g} {unit}; Strip for {amount:g} {unit}")
