@@ -37,8 +37,14 @@ def test_ccd_json_over_a_grid(tmp_path):
     res = run("ccd", SYM, "--pressure-mpa", 1, "--pressure-mpa", 10, "--temperature-c", 25, "--temperature-c", 60,
               "--json")
     assert res.code == 0, res.err
-    pts = json.loads(res.out)["points"]
+    doc = json.loads(res.out)
+    pts = doc["points"]
     assert {(p["pressure_MPa"], p["temperature_C"]) for p in pts} == {(1, 25), (1, 60), (10, 25), (10, 60)}
+    # the ramp the CCD belongs to travels with it, as a sentence lpt simulate reads back
+    assert doc["protocol"] == ("Ramp from 0.1 mA cm-2 by 0.1 mA cm-2 every 1 cycle until short; "
+                               "Plate for 0.5 mAh cm-2; Strip for 0.5 mAh cm-2")
+    timed = json.loads(run("ccd", SYM, "--half-cycle-h", 0.5, "--json").out)["protocol"]
+    assert timed.endswith("Plate for 0.5 hours; Strip for 0.5 hours")
 
 
 @pytest.mark.parametrize("args, words", [

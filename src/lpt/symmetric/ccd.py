@@ -32,15 +32,16 @@ def critical_current_density(designs: Sequence[Design], *, step_mA_cm2: float = 
     res = simulate_symmetric(designs, ccd_protocol(step_mA_cm2, capacity_mAh_cm2, start_mA_cm2,
                                                    half_cycle_h=half_cycle_h),
                              untreated=untreated, progress=progress)
-    return {"ccd_mA_cm2": res.failure_current_mA_cm2, "end_reason": res.end_reason, "wall_s": res.wall_s}
+    return {"ccd_mA_cm2": res.failure_current_mA_cm2, "end_reason": res.end_reason, "wall_s": res.wall_s,
+            "protocol": res.protocol}
 
 
 def ccd_map(design: Design, pressures_MPa: Sequence[float] | None = None,
             temperatures_C: Sequence[float] | None = None, untreated: bool = False, progress=None,
             **ramp) -> dict:
     """CCD over pressure × temperature (the design's own values where a list is not given):
-    ``{"points": [{"pressure_MPa", "temperature_C", "ccd_mA_cm2", "end_reason", "at_first_step"}],
-    "wall_s"}`` (``at_first_step``: the ramp failed at its first current, so the CCD is at most
+    ``{"design", "protocol" (the ramp as a sentence), "points": [{"pressure_MPa", "temperature_C",
+    "ccd_mA_cm2", "end_reason", "at_first_step"}], "wall_s"}`` (``at_first_step``: the ramp failed at its first current, so the CCD is at most
     that value)."""
     pressures = [design.stack_pressure_MPa] if not pressures_MPa else [float(p) for p in pressures_MPa]
     temps = [design.temperature_C] if not temperatures_C else [float(t) for t in temperatures_C]
@@ -63,4 +64,4 @@ def ccd_map(design: Design, pressures_MPa: Sequence[float] | None = None,
                "end_reason": str(out["end_reason"][k]),
                "at_first_step": bool(abs(float(out["ccd_mA_cm2"][k]) - first) <= 1e-9 * first)}
               for k, (p, t) in enumerate(grid)]
-    return {"design": design.name, "points": points, "wall_s": out["wall_s"]}
+    return {"design": design.name, "protocol": out["protocol"], "points": points, "wall_s": out["wall_s"]}
