@@ -47,8 +47,10 @@ def ccd(
         return
     from rich.table import Table
 
+    from lpt.symmetric.ccd import DEFAULT_CAPACITY_MAH_CM2
+
     per_half = (f"{half_cycle_h:g} h" if half_cycle_h is not None
-                else f"{areal_capacity_mah_cm2 if areal_capacity_mah_cm2 is not None else 0.5:g} mAh cm⁻²")
+                else f"{areal_capacity_mah_cm2 or DEFAULT_CAPACITY_MAH_CM2:g} mAh cm⁻²")
     t = Table(title=f"{esc(d.name)}: CCD ({step_ma_cm2:g} mA cm⁻² steps, {per_half} per half-cycle)")
     for col in ("pressure MPa", "temperature °C", "CCD mA cm⁻²", "ended by"):
         t.add_column(col, justify="right")

@@ -35,7 +35,7 @@ from lpt.interface import advance, build_inputs, initial_state
 from lpt.interface.mechanisms import SideView
 from lpt.interface.mechanisms.contact import constriction_asr, spot_radius_cm
 from lpt.interface.mechanisms.li_metal import (
-    MIN_RETENTION, evolve_retention, flaw_overpotential_V, griffith_overpotential_V_m05,
+    MIN_RETENTION, critical_flaw_size_cm, evolve_retention, flaw_overpotential_V, griffith_overpotential_V_m05,
     leak_extension_cm_per_V_h, li_side_terms, liquid_ratio, plating_overpotential_V, side_supply_mA_cm2,
 )
 from lpt.parameters import parameters
@@ -96,9 +96,8 @@ class LiSideTerms:
         """Plating time at the overpotential ``eta_V`` after which the flaw of ``rows``, lengthened by
         electronic leakage at (V_m/F) σ_e η / c per hour (eq. 15), reaches the depth whose Griffith
         threshold is η: c* = (K_IC/Y · V_m/F / η)² / π (∞ for an SSE that conducts no electrons)."""
-        eta = np.maximum(np.asarray(eta_V, float), 1e-30)
-        c_star_cm = (self.griffith_V_m05[rows] / eta) ** 2 / np.pi * 1e2
-        rate = self.leak_cm_per_V_h[rows] * eta
+        c_star_cm = critical_flaw_size_cm(self.griffith_V_m05[rows], eta_V)
+        rate = self.leak_cm_per_V_h[rows] * np.asarray(eta_V, float)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(rate > 0, (c_star_cm - self.flaw_size_cm[rows] - extension_cm) / rate, np.inf)
 
@@ -121,6 +120,18 @@ class LiSideTerms:
     def critical_overpotential_V(self, extension_cm: np.ndarray, rows=slice(None)) -> np.ndarray:
         """Porz's threshold for the flaw lengthened by Li deposited inside the SSE (eq. 14–15)."""
         return flaw_overpotential_V(self.griffith_V_m05[rows], self.flaw_size_cm[rows] + extension_cm)
+
+
+def cell_voltage_V(sign, current_mA_cm2, bulk_ohm_cm2, asr_working, asr_counter, eta_salt_V):
+    """``± i (R_bulk + ASR_working + ASR_counter)`` plus the salt's concentration overpotential
+    (plating onto the working side is negative; mA cm⁻² × Ω cm² = mV)."""
+    return sign * current_mA_cm2 * 1e-3 * (bulk_ohm_cm2 + asr_working + asr_counter) + eta_salt_V
+
+
+def contact_lost(voltage_V, limit_V, retention_working, retention_counter):
+    """The run ends by contact loss: the cycler's limit is passed or a side's retention is at its floor."""
+    floor = MIN_RETENTION * 1.0001
+    return (np.abs(voltage_V) > limit_V) | (retention_working <= floor) | (retention_counter <= floor)
 
 
 def li_terms(x, st, temperature_K: np.ndarray) -> LiSideTerms:
@@ -262,8 +273,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
                                  as_assembled=sub.as_assembled, ratio=sub.ratio, wet=sub.wet,
                                  supply_mA_cm2=sub.supply_mA_cm2, creep_mA_cm2=sub.creep_mA_cm2)
             a = sub.asr_ohm_cm2(r)
-            v = sign * i * 1e-3 * (sub.bulk_ohm_cm2[:m] + a[:m] + a[m:]) + e0 + (e1 - e0) * mid / dur
-            gone = (np.abs(v) > v_limit[k]) | (r[:m] <= MIN_RETENTION * 1.0001) | (r[m:] <= MIN_RETENTION * 1.0001)
+            v = cell_voltage_V(sign, i, sub.bulk_ohm_cm2[:m], a[:m], a[m:], e0 + (e1 - e0) * mid / dur)
+            gone = contact_lost(v, v_limit[k], r[:m], r[m:])
             hi, lo = np.where(gone, mid, hi), np.where(gone, lo, mid)
         return hi
 
@@ -284,7 +295,7 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
             elif step.kind == "strip":
                 strips[working] = True
             sign = {"plate": -1.0, "strip": 1.0, "rest": 0.0}[step.kind]
-            v_start = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
+            v_start = cell_voltage_V(sign, i, terms.bulk_ohm_cm2[working], asr[working], asr[counter], eta_salt)
             # dendrite onset on the plating side: its overpotential is largest at the start (its
             # voids only close while plating); its flaw grows while plating (electronic leakage)
             if i > 0:
@@ -325,9 +336,8 @@ def simulate_symmetric(designs: Sequence[Design], protocol, cycles: int | None =
                     alive &= ~sand
                 modes = after
                 eta_salt = salt.overpotential_V(modes)
-            v_end = sign * i * 1e-3 * (terms.bulk_ohm_cm2[working] + asr[working] + asr[counter]) + eta_salt
-            lost = alive & ((np.abs(v_end) > v_limit)
-                            | (rho[working] <= MIN_RETENTION * 1.0001) | (rho[counter] <= MIN_RETENTION * 1.0001))
+            v_end = cell_voltage_V(sign, i, terms.bulk_ohm_cm2[working], asr[working], asr[counter], eta_salt)
+            lost = alive & contact_lost(v_end, v_limit, rho[working], rho[counter])
             end_reason[lost] = "contact_lost"
             fail_i[lost] = i
             ended = lost | sand                   # the voltage that ended the run is recorded

@@ -139,6 +139,13 @@ def flaw_overpotential_V(griffith_V_m05, flaw_size_cm):
     return np.asarray(griffith_V_m05, float) / np.sqrt(np.pi * np.asarray(flaw_size_cm, float) * 1e-2)
 
 
+def critical_flaw_size_cm(griffith_V_m05, overpotential_V):
+    """The inverse of :func:`flaw_overpotential_V`: the flaw depth (cm) that a plating
+    overpotential η opens, c* = (K_IC/Y · V_m/F / η)² / π (m, converted to cm)."""
+    eta = np.maximum(np.asarray(overpotential_V, float), 1e-30)
+    return (np.asarray(griffith_V_m05, float) / eta) ** 2 / np.pi * 1e2
+
+
 def critical_overpotential_V(fracture_toughness_MPa_m05, flaw_size_cm):
     """Porz et al. 2017: the plating overpotential whose stress F η/V_m opens a flaw of depth c,
     η_c = K_IC / (Y √(π c)) · V_m / F."""
